@@ -1,0 +1,1 @@
+"""Mine action information system: geospatial API, map dashboard and donor reporting."""

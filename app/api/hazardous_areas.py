@@ -1,0 +1,114 @@
+"""`/api/v1/hazardous-areas`: suspected and confirmed hazardous areas as GeoJSON."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.params import comma_list, page_limit, parse_bbox
+from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
+from app.db.models import AREA_STATUSES, CLASSIFICATIONS
+from app.schemas.common import HromadaCode, OblastCode, RaionCode
+from app.schemas.hazardous_area import (
+    HazardousAreaCollection,
+    HazardousAreaCreate,
+    HazardousAreaFeature,
+    HazardousAreaUpdate,
+)
+from app.services import hazardous_areas as service
+from app.services.pagination import decode_cursor
+from gis.geometry import CleanArea
+
+router = APIRouter(prefix="/api/v1/hazardous-areas", tags=["hazardous areas"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such area"},
+    409: {"description": "Conflicts with the area's state or another record"},
+    410: {"description": "The area was deleted (who/when in the body)"},
+    413: {"description": "Geometry has more vertices than the limit"},
+    422: {"description": "Invalid geometry or attributes; the body says what and how to fix it"},
+}
+FEATURE_DOC: dict[int | str, dict[str, Any]] = {200: {"model": HazardousAreaFeature, "content": {GEOJSON: {}}}}
+
+
+@router.get("", response_class=JSONBody, responses={200: {"model": HazardousAreaCollection}, 422: ERRORS[422]})
+def list_hazardous_areas(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS 84)")] = None,
+    status: Annotated[list[str] | None, Query(description="open, worked_on, closed, handed_over")] = None,
+    classification: Annotated[list[str] | None, Query(description="SHA, CHA")] = None,
+    contamination_type: Annotated[list[str] | None, Query(description="any of these codes")] = None,
+    oblast_code: OblastCode | None = None,
+    raion_code: RaionCode | None = None,
+    hromada_code: HromadaCode | None = None,
+    reported_from: Annotated[date | None, Query(description="information dated on or after")] = None,
+    reported_to: Annotated[date | None, Query(description="information dated on or before")] = None,
+    updated_since: datetime | None = None,
+    limit: Annotated[int | None, Query(description="page size")] = None,
+    cursor: Annotated[str | None, Query(description="from a `next` link")] = None,
+) -> JSONBody:
+    """Live areas as a GeoJSON FeatureCollection, filtered, in pages linked by `next`."""
+    size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
+    flt = service.AreaFilter(
+        bbox=parse_bbox(bbox),
+        status=comma_list("status", status, AREA_STATUSES),
+        classification=comma_list("classification", classification, CLASSIFICATIONS),
+        contamination_type=comma_list("contamination_type", contamination_type),
+        oblast_code=oblast_code,
+        raion_code=raion_code,
+        hromada_code=hromada_code,
+        reported_from=reported_from,
+        reported_to=reported_to,
+        updated_since=updated_since,
+    )
+    rows = service.list_areas(session, flt, after_id=decode_cursor(cursor), limit=size + 1)
+    return feature_collection(request, rows, size)
+
+
+@router.post("", status_code=201, response_class=JSONBody, responses={**ERRORS, 201: FEATURE_DOC[200]})
+def create_hazardous_area(
+    body: HazardousAreaCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> JSONBody:
+    """Record a hazardous area from a GeoJSON Feature; the response lists any geometry repairs."""
+    area_id, clean = service.create_area(session, body, user=user, max_vertices=settings.max_vertices)
+    return _written(session, area_id, clean, status_code=201, location=f"{router.prefix}/{area_id}")
+
+
+@router.get("/{area_id}", response_class=JSONBody, responses={**FEATURE_DOC, 404: ERRORS[404], 410: ERRORS[410]})
+def get_hazardous_area(area_id: int, session: SessionDep) -> JSONBody:
+    """One area as a GeoJSON Feature."""
+    return JSONBody(feature(service.get_area(session, area_id)), media_type=GEOJSON)
+
+
+@router.patch("/{area_id}", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
+def update_hazardous_area(
+    area_id: int, body: HazardousAreaUpdate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> JSONBody:
+    """Correct some attributes and/or the geometry of an area."""
+    _, clean = service.update_area(session, area_id, body, user=user, max_vertices=settings.max_vertices)
+    return _written(session, area_id, clean, status_code=200)
+
+
+@router.delete("/{area_id}", status_code=204, responses={404: ERRORS[404], 410: ERRORS[410]})
+def delete_hazardous_area(
+    area_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    reason: Annotated[str | None, Query(description="why the record is withdrawn")] = None,
+) -> Response:
+    """Mark an area deleted; it stays in the database with who, when and why."""
+    service.delete_area(session, area_id, user=user, reason=reason)
+    return Response(status_code=204)
+
+
+def _written(
+    session: SessionDep, area_id: int, clean: CleanArea | None, *, status_code: int, location: str | None = None
+) -> JSONBody:
+    repairs = list(clean.repairs) if clean else []
+    body = feature(service.get_area(session, area_id), geometry_repairs=repairs)
+    headers = {"Location": location} if location else None
+    return JSONBody(body, status_code=status_code, media_type=GEOJSON, headers=headers)

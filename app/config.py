@@ -1,0 +1,58 @@
+"""Settings read from the environment (and an optional `.env`), one class per concern."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg://mais:mais@127.0.0.1:5432/mais"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as `MAIS_<NAME>` except `DATABASE_URL`."""
+
+    model_config = SettingsConfigDict(env_prefix="MAIS_", env_file=".env", extra="ignore")
+
+    environment: str = "development"
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # A hazardous area with more vertices than this is refused: it is almost always a
+    # digitising accident (a GPS track pasted as a boundary) and it slows every map tile.
+    max_vertices: int = Field(10_000, ge=4)
+    page_limit_default: int = Field(100, ge=1)
+    page_limit_max: int = Field(1_000, ge=1)
+    # XYZ template for an optional base map; none by default because field offices are offline.
+    basemap_url: str | None = None
+    basemap_attribution: str = ""
+    demo_areas: int = Field(2_000, ge=0)
+    demo_seed: int = 20241125
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str) -> str:
+        """PostGIS is the only supported store; normalise to the psycopg 3 driver."""
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        if not value.startswith("postgresql+psycopg://"):
+            raise ValueError("DATABASE_URL must be a PostgreSQL/PostGIS URL (postgresql://…)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _no_default_password_in_production(cls, value: str, info: object) -> str:
+        """The development password must never reach a production deployment."""
+        data = getattr(info, "data", {})
+        if data.get("environment") == "production" and value == DEFAULT_DATABASE_URL:
+            raise ValueError("set DATABASE_URL: the default development credentials are refused in production")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Map dashboard: folium pages whose every asset is served by the app itself."""

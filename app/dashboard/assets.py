@@ -1,0 +1,21 @@
+"""Vendored front-end assets (npm, pinned in package.json) and where the pages find them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+VENDOR_DIR = Path(__file__).parent / "node_modules"
+VENDOR_URL = "/static/vendor"
+
+# folium's asset lists are class attributes shared by every map: pages set these per instance.
+JS = [("leaflet", f"{VENDOR_URL}/leaflet/dist/leaflet.js")]
+CSS = [("leaflet_css", f"{VENDOR_URL}/leaflet/dist/leaflet.css")]
+
+
+def require_vendor_assets() -> None:
+    """Fail at start-up, with the fix, rather than serve a map page that cannot load."""
+    missing = [url for _, url in JS + CSS if not (VENDOR_DIR / url.removeprefix(VENDOR_URL + "/")).is_file()]
+    if missing:
+        raise RuntimeError(
+            f"vendored map assets missing ({', '.join(missing)}): run `npm ci --prefix app/dashboard` (make setup does)"
+        )

@@ -1,0 +1,36 @@
+"""Dashboard pages."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.api.deps import SessionDep, SettingsDep
+from app.dashboard.map import build_hazard_map
+from app.services.map_layers import hazard_layer
+
+router = APIRouter(tags=["dashboard"], include_in_schema=False)
+
+# Embedded GeoJSON stays small enough to render quickly; vector tiles take over for national scale.
+MAP_FEATURE_CAP = 5_000
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    """The map is the front page."""
+    return RedirectResponse("/map")
+
+
+@router.get("/map", response_class=HTMLResponse)
+def hazard_map(session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    """Hazardous areas on a map, with every asset served by this app."""
+    layer = hazard_layer(session, MAP_FEATURE_CAP)
+    fmap = build_hazard_map(
+        orjson.loads(layer.collection),
+        total=layer.total,
+        bounds=layer.bounds,
+        basemap_url=settings.basemap_url,
+        basemap_attribution=settings.basemap_attribution,
+    )
+    return HTMLResponse(fmap.get_root().render())

@@ -1,0 +1,43 @@
+"""The ASGI application: API routers, dashboard, vendored assets, error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.api import hazardous_areas, organisations, system
+from app.dashboard import routes as dashboard
+from app.dashboard.assets import VENDOR_DIR, require_vendor_assets
+from app.db.session import get_engine
+from app.errors import install_error_handlers
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """Refuse to start without the vendored map assets; close the pool on shutdown."""
+    require_vendor_assets()
+    yield
+    get_engine().dispose()
+
+
+def create_app() -> FastAPI:
+    """Build the application."""
+    app = FastAPI(
+        title="Mine Action Information System",
+        summary="Hazardous areas, land release, priorities and donor reporting on PostGIS",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(system.router)
+    app.include_router(hazardous_areas.router)
+    app.include_router(organisations.router)
+    app.include_router(dashboard.router)
+    app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,113 @@
+"""Hazardous-area (SHA/CHA) request and response models, GeoJSON Feature shaped."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
+from pydantic import BaseModel, Field
+
+from app.schemas.common import HromadaCode, Link, OblastCode, RaionCode, StrictModel
+
+Classification = Literal["SHA", "CHA"]
+AreaStatus = Literal["open", "worked_on", "closed", "handed_over"]
+DevicePersistence = Literal["persistent", "self_deactivating", "unknown"]
+SourceReliability = Literal["A", "B", "C", "D", "E", "F"]
+
+
+class HazardousAreaFields(StrictModel):
+    """Attributes of a hazardous area that a client may set (domain.md §3)."""
+
+    national_id: str | None = Field(None, description="Identifier given by the national authority")
+    source: str | None = Field(None, description="System or organisation the record comes from")
+    external_id: str | None = Field(None, description="Identifier in the source system; unique per source")
+    name: str | None = None
+    classification: Classification | None = Field(None, description="SHA: indirect evidence; CHA: direct")
+    status: AreaStatus | None = Field(None, description="open → worked_on → closed → handed_over")
+    status_reason: str | None = None
+    contamination_types: list[str] | None = Field(None, description="Codes from /api/v1/lookups")
+    evidence: list[str] | None = Field(None, description="Evidence codes from /api/v1/lookups")
+    information_reliability: int | None = Field(None, ge=1, le=6, description="1 confirmed … 6 not evaluated")
+    source_reliability: SourceReliability | None = None
+    device_persistence: DevicePersistence | None = Field(
+        None, description="self_deactivating devices still fail: time alone never releases land"
+    )
+    emplacement_date: date | None = None
+    reporting_organisation_id: int | None = None
+    reporting_source: str | None = Field(None, description="e.g. non-technical survey, military handover")
+    reported_on: date | None = Field(None, description="Date of the information")
+    oblast_code: OblastCode | None = Field(None, examples=["UA63"])
+    raion_code: RaionCode | None = Field(None, examples=["UA6312"])
+    hromada_code: HromadaCode | None = Field(None, examples=["UA63120270000074373"])
+    blockages: list[str] | None = Field(None, description="Blocked resources, codes from /api/v1/lookups")
+    landowner: str | None = None
+    returnees_expected: int | None = Field(None, ge=0)
+    notes: str | None = None
+
+
+class HazardousAreaCreateProperties(HazardousAreaFields):
+    """On creation the classification is required."""
+
+    classification: Classification
+
+
+class NamedCrs(StrictModel):
+    """GeoJSON 2008 `crs` member; coordinates in another CRS are reprojected to WGS 84."""
+
+    type: Literal["name"] = "name"
+    properties: dict[str, str] = Field(examples=[{"name": "EPSG:32637"}])
+
+
+class HazardousAreaCreate(StrictModel):
+    """A GeoJSON Feature: Polygon or MultiPolygon geometry plus the area's attributes."""
+
+    type: Literal["Feature"]
+    geometry: dict[str, Any] | None = Field(description="GeoJSON Polygon or MultiPolygon, lon/lat")
+    properties: HazardousAreaCreateProperties
+    crs: NamedCrs | None = None
+    id: Any = Field(None, description="Ignored: the server assigns ids")
+    bbox: list[float] | None = None
+
+
+class HazardousAreaUpdate(StrictModel):
+    """A partial Feature: only the given properties (and the geometry, if any) change."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: dict[str, Any] | None = None
+    properties: HazardousAreaFields = Field(default_factory=HazardousAreaFields)
+    crs: NamedCrs | None = None
+    id: Any = None
+    bbox: list[float] | None = None
+
+
+class HazardousAreaProperties(HazardousAreaFields):
+    """What the API returns for an area: its attributes, its m² account and its record."""
+
+    id: int
+    original_area_m2: float
+    remaining_area_m2: float
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    geometry_repairs: list[str] | None = Field(None, description="On writes: what the server repaired")
+
+
+class HazardousAreaFeature(Feature[MultiPolygon, HazardousAreaProperties]):
+    """Documentation model of one area."""
+
+
+class HazardousAreaCollection(FeatureCollection[HazardousAreaFeature]):
+    """Documentation model of a page of areas."""
+
+    numberReturned: int
+    links: list[Link]
+
+
+class LookupEntry(BaseModel):
+    """One row of a lookup list."""
+
+    code: str
+    label: str
+    kind: str | None = None

@@ -1,0 +1,1 @@
+"""Domain rules; functions take a Session, never a Request."""

@@ -1,0 +1,90 @@
+"""Load the synthetic demo dataset (gis.demo) into the database."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import HazardousArea, Organisation
+from app.errors import Conflict
+from gis.demo import DEMO_SOURCE, generate_hazardous_areas
+
+DEMO_USER = "demo-seed"
+# Fictional organisations: the demo must never be mistaken for a real operator's record.
+DEMO_ORGANISATIONS = [
+    ("National Mine Action Authority (demo)", "NMAA-DEMO", "national_authority"),
+    ("Steppe Demining Group (synthetic)", "SDG", "ngo"),
+    ("Dnipro Clearance Initiative (synthetic)", "DCI", "ngo"),
+    ("Northern Survey Teams (synthetic)", "NST", "commercial"),
+    ("State Emergency Service pyrotechnic unit (synthetic)", "SES-P", "state"),
+]
+
+
+def count_areas(session: Session) -> int:
+    """Live hazardous areas in the database."""
+    return int(session.scalar(select(func.count()).where(HazardousArea.deleted_at.is_(None))) or 0)
+
+
+def load_demo(session: Session, *, areas: int, seed: int) -> int:
+    """Insert demo organisations and `areas` synthetic hazardous areas in one transaction."""
+    loaded = session.scalar(select(func.count()).where(HazardousArea.source == DEMO_SOURCE))
+    if loaded:
+        raise Conflict(f"demo data is already loaded ({loaded:,} areas with source {DEMO_SOURCE!r})")
+    operators = _organisations(session)
+    frame = generate_hazardous_areas(areas, seed=seed)
+    rng = np.random.default_rng(seed)
+    reporters = rng.choice(operators, size=len(frame))
+    # EWKB carries the SRID, so COPY can write straight into the geometry columns.
+    ewkb = shapely.to_wkb(frame.geometry.values, hex=True, include_srid=True)
+    columns = [c for c in frame.columns if c != "geometry"]
+    extra = ["remaining_area_m2", "reporting_organisation_id", "status_changed_on", "geom", "remaining_geom",
+             "created_by", "updated_by"]  # fmt: skip
+    copy_sql = f"COPY hazardous_area ({', '.join(columns + extra)}) FROM STDIN"
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(copy_sql) as copy:
+        for i, record in enumerate(frame[columns].itertuples(index=False)):
+            values = [_plain(v) for v in record]
+            area = values[columns.index("original_area_m2")]
+            reported_on = values[columns.index("reported_on")]
+            copy.write_row([*values, area, int(reporters[i]), reported_on, ewkb[i], ewkb[i], DEMO_USER, DEMO_USER])
+    session.commit()
+    return len(frame)
+
+
+def _organisations(session: Session) -> list[int]:
+    """Ids of the demo operators, created on first use."""
+    ids = []
+    for name, acronym, kind in DEMO_ORGANISATIONS:
+        org_id = session.scalar(select(Organisation.id).where(Organisation.name == name))
+        if org_id is None:
+            org = Organisation(
+                name=name,
+                acronym=acronym,
+                kind=kind,
+                country="UA",
+                created_by=DEMO_USER,
+                updated_by=DEMO_USER,
+                notes="SYNTHETIC DEMO DATA",
+            )
+            session.add(org)
+            session.flush()
+            org_id = org.id
+        if kind != "national_authority":
+            ids.append(org_id)
+    return ids
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and NaN from pandas become plain Python values for the driver."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value

@@ -1,0 +1,232 @@
+"""Hazardous areas: create, read, list, correct and mark deleted, with geometry hygiene on every write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+from app.db.models import HazardousArea, Organisation
+from app.errors import Conflict, Invalid
+from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
+from app.services.lookups import LOOKUPS, check_codes
+from app.services.records import mark_deleted, require_live, touch
+from gis.geometry import CleanArea, clean_area_geometry
+
+PROPERTY_COLUMNS = [
+    getattr(HazardousArea, name) for name in HazardousAreaProperties.model_fields if name != "geometry_repairs"
+]
+OPEN_STATUSES = ("open", "worked_on")
+
+
+@dataclass
+class AreaFilter:
+    """Filters of the area listing; empty lists mean 'any'."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    status: list[str] = field(default_factory=list)
+    classification: list[str] = field(default_factory=list)
+    contamination_type: list[str] = field(default_factory=list)
+    oblast_code: str | None = None
+    raion_code: str | None = None
+    hromada_code: str | None = None
+    reported_from: date | None = None
+    reported_to: date | None = None
+    updated_since: datetime | None = None
+
+
+def feature_select() -> Select[Any]:
+    """Columns of an area as the API returns it; the geometry stays GeoJSON text from PostGIS."""
+    return select(*PROPERTY_COLUMNS, func.ST_AsGeoJSON(HazardousArea.geom, 6).label("geometry"))
+
+
+def list_areas(session: Session, flt: AreaFilter, *, after_id: int | None, limit: int) -> list[RowMapping]:
+    """One page of live areas in id order, starting after `after_id`."""
+    query = feature_select().where(HazardousArea.deleted_at.is_(None))
+    if flt.bbox:
+        query = query.where(func.ST_Intersects(HazardousArea.geom, func.ST_MakeEnvelope(*flt.bbox, 4326)))
+    if flt.status:
+        query = query.where(HazardousArea.status.in_(flt.status))
+    if flt.classification:
+        query = query.where(HazardousArea.classification.in_(flt.classification))
+    if flt.contamination_type:
+        query = query.where(HazardousArea.contamination_types.overlap(flt.contamination_type))
+    for column in ("oblast_code", "raion_code", "hromada_code"):
+        if value := getattr(flt, column):
+            query = query.where(getattr(HazardousArea, column) == value)
+    if flt.reported_from:
+        query = query.where(HazardousArea.reported_on >= flt.reported_from)
+    if flt.reported_to:
+        query = query.where(HazardousArea.reported_on <= flt.reported_to)
+    if flt.updated_since:
+        query = query.where(HazardousArea.updated_at >= flt.updated_since)
+    if after_id is not None:
+        query = query.where(HazardousArea.id > after_id)
+    return list(session.execute(query.order_by(HazardousArea.id).limit(limit)).mappings())
+
+
+def get_area(session: Session, area_id: int) -> RowMapping:
+    """One live area as the API returns it."""
+    _live(session, area_id)
+    return session.execute(feature_select().where(HazardousArea.id == area_id)).mappings().one()
+
+
+def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_vertices: int) -> tuple[int, CleanArea]:
+    """Store a new area after geometry hygiene and attribute checks; commit."""
+    clean = clean_area_geometry(body.geometry, crs=_crs_name(body.crs), max_vertices=max_vertices)
+    values = _checked(session, body.properties.model_dump(exclude_none=True), current=None)
+    status = values.setdefault("status", "open")
+    if status not in OPEN_STATUSES:
+        raise Conflict(
+            f"a new area cannot be {status}: it has {clean.area_m2:.0f} m² remaining; "
+            f"create it as one of {', '.join(OPEN_STATUSES)} and release its land",
+            field="properties.status",
+        )
+    _check_unique(session, values, area_id=None)
+    shape = from_shape(clean.geometry, srid=4326)
+    area = HazardousArea(
+        **values,
+        status_changed_on=values.get("reported_on"),
+        original_area_m2=clean.area_m2,
+        remaining_area_m2=clean.area_m2,
+        geom=shape,
+        remaining_geom=shape,
+        created_by=user,
+        updated_by=user,
+    )
+    session.add(area)
+    session.commit()
+    return area.id, clean
+
+
+def update_area(
+    session: Session, area_id: int, body: HazardousAreaUpdate, *, user: str, max_vertices: int
+) -> tuple[int, CleanArea | None]:
+    """Apply a partial correction to a live area; commit."""
+    area = _live(session, area_id)
+    clean = None
+    if body.geometry is not None:
+        clean = clean_area_geometry(body.geometry, crs=_crs_name(body.crs), max_vertices=max_vertices)
+    changes = _checked(session, body.properties.model_dump(exclude_unset=True), current=area)
+    if "classification" in changes and changes["classification"] is None:
+        raise Invalid("classification cannot be removed: an area is SHA or CHA", field="properties.classification")
+    new_status = changes.get("status")
+    if new_status is None and "status" in changes:
+        raise Invalid("status cannot be removed", field="properties.status")
+    if new_status and new_status != area.status:
+        _check_status_change(area, new_status)
+        changes["status_changed_on"] = datetime.now(UTC).date()
+    _check_unique(session, {**_identity(area), **changes}, area_id=area_id)
+    for name, value in changes.items():
+        setattr(area, name, value)
+    if clean is not None:
+        # No releases exist yet, so the remaining land is the whole corrected polygon.
+        shape = from_shape(clean.geometry, srid=4326)
+        area.geom = shape
+        area.remaining_geom = shape
+        area.original_area_m2 = clean.area_m2
+        area.remaining_area_m2 = clean.area_m2
+    touch(area, user)
+    session.commit()
+    return area_id, clean
+
+
+def delete_area(session: Session, area_id: int, *, user: str, reason: str | None) -> None:
+    """Mark an area deleted with who/when/why; the row and its history stay."""
+    mark_deleted(_live(session, area_id), user, reason)
+    session.commit()
+
+
+def _live(session: Session, area_id: int) -> HazardousArea:
+    return require_live(session.get(HazardousArea, area_id), f"hazardous area {area_id}")
+
+
+def _crs_name(crs: Any) -> str | None:
+    if crs is None:
+        return None
+    name = crs.properties.get("name")
+    if not name:
+        raise Invalid("crs.properties.name is required, e.g. 'EPSG:32637'", field="crs")
+    return str(name)
+
+
+def _checked(session: Session, values: dict[str, Any], *, current: HazardousArea | None) -> dict[str, Any]:
+    """Lookup codes known, admin codes consistent, reporting organisation existing."""
+    for name in LOOKUPS:
+        if values.get(name) is not None:
+            values[name] = check_codes(session, name, values[name])
+        elif name in values:
+            values[name] = []
+    admin = {k: values.get(k, getattr(current, k, None)) for k in ("oblast_code", "raion_code", "hromada_code")}
+    values.update({k: v for k, v in _admin_codes(**admin).items() if v != getattr(current, k, None)})
+    org_id = values.get("reporting_organisation_id")
+    if org_id is not None:
+        org = session.get(Organisation, org_id)
+        if org is None or org.deleted_at is not None:
+            raise Invalid(
+                f"reporting organisation {org_id} does not exist", field="properties.reporting_organisation_id"
+            )
+    return values
+
+
+def _admin_codes(oblast_code: str | None, raion_code: str | None, hromada_code: str | None) -> dict[str, str | None]:
+    """KATOTTG codes nest: a hromada code starts with its raion's, which starts with its oblast's."""
+    if hromada_code:
+        raion_code = raion_code or hromada_code[:6]
+        if not hromada_code.startswith(raion_code):
+            raise Invalid(
+                f"hromada {hromada_code} is not in raion {raion_code} (KATOTTG codes nest)",
+                field="properties.raion_code",
+            )
+    if raion_code:
+        oblast_code = oblast_code or raion_code[:4]
+        if not raion_code.startswith(oblast_code):
+            raise Invalid(
+                f"raion {raion_code} is not in oblast {oblast_code} (KATOTTG codes nest)",
+                field="properties.oblast_code",
+            )
+    return {"oblast_code": oblast_code, "raion_code": raion_code, "hromada_code": hromada_code}
+
+
+def _check_status_change(area: HazardousArea, new_status: str) -> None:
+    """An area with land remaining is not closed (domain.md §4.3); handover needs closure."""
+    allowed = [s for s in OPEN_STATUSES if s != area.status] if area.remaining_area_m2 > 0 else ["handed_over"]
+    if new_status not in allowed:
+        raise Conflict(
+            f"hazardous area {area.id} is {area.status} with {area.remaining_area_m2:.0f} m² remaining; "
+            f"it cannot become {new_status}; allowed: {', '.join(allowed) or 'none'}",
+            current_status=area.status,
+            allowed=allowed,
+        )
+
+
+def _identity(area: HazardousArea) -> dict[str, Any]:
+    return {"source": area.source, "external_id": area.external_id, "national_id": area.national_id}
+
+
+def _check_unique(session: Session, values: dict[str, Any], *, area_id: int | None) -> None:
+    """External ids are unique per source, national ids unique overall: name the holder on a clash."""
+    clauses = []
+    if values.get("external_id") is not None:
+        clauses.append(
+            (
+                (HazardousArea.source.is_not_distinct_from(values.get("source")))
+                & (HazardousArea.external_id == values["external_id"]),
+                f"external id {values['external_id']!r} from source {values.get('source')!r}",
+            )
+        )
+    if values.get("national_id") is not None:
+        clauses.append((HazardousArea.national_id == values["national_id"], f"national id {values['national_id']!r}"))
+    for clause, what in clauses:
+        query = select(HazardousArea.id, HazardousArea.deleted_at).where(clause)
+        if area_id is not None:
+            query = query.where(HazardousArea.id != area_id)
+        holder = session.execute(query).first()
+        if holder:
+            state = " (deleted)" if holder.deleted_at else ""
+            raise Conflict(f"{what} is already used by hazardous area {holder.id}{state}", existing_id=holder.id)

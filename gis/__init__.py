@@ -1,0 +1,1 @@
+"""Pure geoprocessing for mine action data: no web framework, no database session."""

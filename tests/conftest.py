@@ -1,0 +1,48 @@
+"""Test session: a throwaway PostGIS database, created at start and dropped at the end."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from app.db.migrations import upgrade
+from app.db.scratch import create_database, drop_database
+from app.db.session import use_database
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """The test session's database at the latest schema; the app is pointed at it."""
+    url = create_database("mais_test")
+    previous = os.environ.get("DATABASE_URL")
+    try:
+        upgrade(url, configure_logger=False)
+        use_database(url)
+        yield url
+    finally:
+        use_database(previous)
+        drop_database(url)
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[None]:
+    """A test that writes gets empty record tables (lookup lists stay as migrated)."""
+    yield
+    from app.db.session import get_engine
+
+    with get_engine().begin() as conn:
+        conn.execute(text("TRUNCATE hazardous_area, organisation RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(db: None):  # type: ignore[no-untyped-def]
+    """An HTTP client on the app, bound to the test database."""
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    with TestClient(app) as test_client:
+        yield test_client

@@ -1,0 +1,74 @@
+"""`/api/v1/organisations` against real PostGIS."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+URL = "/api/v1/organisations"
+
+
+def test_create_get_patch_round_trip(client: TestClient) -> None:
+    body = {
+        "name": "Dnipro Clearance",
+        "acronym": "DCI",
+        "kind": "ngo",
+        "country": "UA",
+        "accreditation_ref": "NMAA-ACC-2024-031",
+        "accredited_until": "2026-12-31",
+    }
+    created = client.post(URL, json=body, headers={"X-User": "na.admin"})
+    assert created.status_code == 201, created.text
+    org = client.get(f"{URL}/{created.json()['id']}").json()
+    for key, value in body.items():
+        assert org[key] == value
+    assert org["created_by"] == "na.admin"
+    patched = client.patch(f"{URL}/{org['id']}", json={"accredited_until": "2027-06-30"}, headers={"X-User": "b"})
+    assert patched.json()["accredited_until"] == "2027-06-30"
+    assert patched.json()["name"] == "Dnipro Clearance"
+    assert patched.json()["updated_by"] == "b"
+
+
+def test_names_are_unique_ignoring_case(client: TestClient) -> None:
+    first = client.post(URL, json={"name": "HALO Demo", "kind": "ngo"}).json()
+    clash = client.post(URL, json={"name": "halo demo", "kind": "commercial"})
+    assert clash.status_code == 409
+    assert f"(id {first['id']})" in clash.json()["detail"]
+
+
+def test_bad_input_is_422(client: TestClient) -> None:
+    assert client.post(URL, json={"name": "X", "kind": "charity"}).status_code == 422
+    assert client.post(URL, json={"name": "", "kind": "ngo"}).status_code == 422
+    assert client.post(URL, json={"name": "X", "kind": "ngo", "country": "Ukraine"}).status_code == 422
+    org = client.post(URL, json={"name": "X", "kind": "ngo"}).json()
+    assert client.patch(f"{URL}/{org['id']}", json={"kind": None}).status_code == 422
+    assert client.get(URL, params={"kind": "charity"}).status_code == 422
+
+
+def test_list_filters_and_pages(client: TestClient) -> None:
+    for i in range(5):
+        client.post(URL, json={"name": f"Operator {i}", "kind": "ngo" if i % 2 else "commercial"})
+    client.post(URL, json={"name": "Donor agency", "acronym": "DA", "kind": "donor"})
+    assert [o["name"] for o in client.get(URL, params={"kind": "donor"}).json()["items"]] == ["Donor agency"]
+    assert client.get(URL, params={"q": "operator", "kind": "ngo"}).json()["numberReturned"] == 2
+    first = client.get(URL, params={"limit": 4}).json()
+    assert first["numberReturned"] == 4
+    nxt = next(link["href"] for link in first["links"] if link["rel"] == "next")
+    second = client.get(nxt).json()
+    assert [o["name"] for o in second["items"]] == ["Operator 4", "Donor agency"]
+    assert [link["rel"] for link in second["links"]] == ["self"]
+
+
+def test_soft_delete(client: TestClient) -> None:
+    org = client.post(URL, json={"name": "Gone Ltd", "kind": "commercial"}).json()
+    assert client.delete(f"{URL}/{org['id']}", params={"reason": "merged"}, headers={"X-User": "na"}).status_code == 204
+    gone = client.get(f"{URL}/{org['id']}")
+    assert gone.status_code == 410
+    assert gone.json()["deleted_by"] == "na" and gone.json()["delete_reason"] == "merged"
+    assert client.get(URL).json()["numberReturned"] == 0
+    # A deleted organisation can no longer be named as the reporter of an area.
+    area = {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [[[30, 50], [30.01, 50], [30.01, 50.01], [30, 50]]]},
+        "properties": {"classification": "SHA", "reporting_organisation_id": org["id"]},
+    }
+    assert client.post("/api/v1/hazardous-areas", json=area).status_code == 422

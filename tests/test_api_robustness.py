@@ -1,0 +1,70 @@
+"""Bad input never produces a 500: random bodies and parameters against the real API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+URL = "/api/v1/hazardous-areas"
+
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.just(None),
+    st.text(max_size=3),
+)
+positions = st.lists(numbers, min_size=0, max_size=5)
+rings = st.lists(positions, min_size=0, max_size=7)
+geometries = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["Polygon", "MultiPolygon", "Point", "LineString", "Bogus", ""]),
+            "coordinates": st.one_of(st.lists(rings, max_size=3), st.lists(st.lists(rings, max_size=2), max_size=2)),
+        }
+    ),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+properties = st.fixed_dictionaries(
+    {"classification": st.sampled_from(["SHA", "CHA", "XX", None])},
+    optional={
+        "contamination_types": st.lists(st.sampled_from(["ap_mine", "uxo", "zzz"]), max_size=3),
+        "hromada_code": st.sampled_from(["UA63120270000028556", "UA63", "", "UA99999999999999999"]),
+        "raion_code": st.sampled_from(["UA6312", "UA0101", "x"]),
+        "information_reliability": st.integers(min_value=-10, max_value=10),
+        "reported_on": st.sampled_from(["2024-01-01", "2024-13-01", "yesterday"]),
+        "returnees_expected": st.integers(min_value=-(2**70), max_value=2**70),
+        "reporting_organisation_id": st.integers(min_value=-(2**70), max_value=2**70),
+    },
+)
+crs = st.one_of(st.none(), st.sampled_from(["EPSG:4326", "EPSG:32637", "EPSG:0", "nonsense", ""]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(geometry=geometries, props=properties, crs_name=crs)
+def test_random_create_bodies_get_4xx_or_201(client: TestClient, geometry: Any, props: Any, crs_name: Any) -> None:
+    body: dict[str, Any] = {"type": "Feature", "geometry": geometry, "properties": props}
+    if crs_name is not None:
+        body["crs"] = {"type": "name", "properties": {"name": crs_name}}
+    # Python's json writes NaN/Infinity literals, which some clients send and the server must refuse.
+    response = client.post(URL, content=json.dumps(body), headers={"content-type": "application/json"})
+    assert response.status_code in (201, 409, 413, 422), response.text
+    if response.status_code != 201:
+        assert response.json()["detail"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["bbox", "status", "classification", "limit", "cursor", "reported_from", "hromada_code"]),
+        st.text(max_size=25),
+        max_size=4,
+    )
+)
+def test_random_list_parameters_get_200_or_422(client: TestClient, params: dict[str, str]) -> None:
+    response = client.get(URL, params=params)
+    assert response.status_code in (200, 422), response.text
