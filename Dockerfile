@@ -2,7 +2,7 @@
 FROM node:20-slim AS assets
 WORKDIR /assets
 COPY app/dashboard/package.json app/dashboard/package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \

@@ -30,6 +30,8 @@ def create_app() -> FastAPI:
         summary="Hazardous areas, land release, priorities and donor reporting on PostGIS",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by the dashboard with local assets
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.include_router(system.router)

@@ -40,9 +40,13 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; 
 fi
 
 # --- map assets (npm, pinned; served by the app because field offices are offline) ------------
-if ! cmp -s app/dashboard/package-lock.json app/dashboard/node_modules/.package-lock.json 2>/dev/null; then
+# --ignore-scripts: assets need no build step, and install hooks may phone home.
+assets_stamp=app/dashboard/node_modules/.installed
+assets_wanted=$(sha256sum app/dashboard/package-lock.json | cut -c1-16)
+if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_wanted" ]; then
     say "installing map assets from npm"
-    npm ci --prefix app/dashboard --no-audit --no-fund --loglevel=error
+    npm ci --prefix app/dashboard --ignore-scripts --no-audit --no-fund --loglevel=error
+    echo "$assets_wanted" > "$assets_stamp"
 fi
 
 # --- PostgreSQL + PostGIS ----------------------------------------------------------------------
@@ -64,8 +68,10 @@ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mais') \gexec
 SELECT 'CREATE DATABASE mais OWNER mais'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'mais') \gexec
 SQL
-    as_postgres psql -q -d template1 -c 'CREATE EXTENSION IF NOT EXISTS postgis' >/dev/null
-    as_postgres psql -q -d mais -c 'CREATE EXTENSION IF NOT EXISTS postgis' >/dev/null
+    for database in template1 mais; do
+        as_postgres env PGOPTIONS=--client-min-messages=warning \
+            psql -q -d "$database" -c 'CREATE EXTENSION IF NOT EXISTS postgis'
+    done
 fi
 
 say "migrating the database schema"

@@ -6,11 +6,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import uvicorn
+from playwright.sync_api import Page
 
 from app.db.session import new_session
 from app.main import app
@@ -50,37 +52,64 @@ def server(db: None) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.mark.browser
-def test_map_page_renders_hazards_offline(server: str) -> None:
+@dataclass
+class OfflinePage:
+    """A Chromium page whose requests off 127.0.0.1 are blocked and recorded, as are JS errors."""
+
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+
+@pytest.fixture
+def offline_page() -> Iterator[OfflinePage]:
     from playwright.sync_api import Route, sync_playwright
-
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def only_loopback(route: Route) -> None:
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.route("**/*", only_loopback)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.goto(f"{server}/map", wait_until="networkidle")
-        hazards = page.locator("path.leaflet-interactive[fill='#FF0000'], path.leaflet-interactive[fill='#F4A718']")
-        hazards.first.wait_for(state="attached", timeout=10_000)
-        shapes = hazards.count()
-        legend = page.locator("#legend").inner_text()
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "map-1366x768.png"))
+        result = OfflinePage(browser.new_page(viewport={"width": 1366, "height": 768}))
+
+        def only_loopback(route: Route) -> None:
+            if urlparse(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                result.blocked.append(route.request.url)
+                route.abort()
+
+        result.page.route("**/*", only_loopback)
+        result.page.on("pageerror", lambda error: result.errors.append(str(error)))
+        result.page.on("console", lambda msg: result.errors.append(msg.text) if msg.type == "error" else None)
+        yield result
         browser.close()
 
-    assert blocked == []
-    assert errors == []
-    assert shapes == DEMO_AREAS
+
+@pytest.mark.browser
+def test_map_page_renders_hazards_offline(server: str, offline_page: OfflinePage) -> None:
+    page = offline_page.page
+    page.goto(f"{server}/map", wait_until="networkidle")
+    hazards = page.locator("path.leaflet-interactive[fill='#FF0000'], path.leaflet-interactive[fill='#F4A718']")
+    hazards.first.wait_for(state="attached", timeout=10_000)
+    offline_page.screenshot("map-1366x768.png")
+    assert offline_page.blocked == []
+    assert offline_page.errors == []
+    assert hazards.count() == DEMO_AREAS
+    legend = page.locator("#legend").inner_text()
     assert f"{DEMO_AREAS} shown of {DEMO_AREAS}" in legend
     assert "CHA" in legend and "SHA" in legend
+
+
+@pytest.mark.browser
+def test_api_docs_render_offline(server: str, offline_page: OfflinePage) -> None:
+    page = offline_page.page
+    page.goto(f"{server}/docs", wait_until="networkidle")
+    operations = page.locator(".opblock")
+    operations.first.wait_for(timeout=10_000)
+    offline_page.screenshot("docs-1366x768.png")
+    assert offline_page.blocked == []
+    assert offline_page.errors == []
+    assert operations.count() >= 12
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/hazardous-areas/{area_id}").count() == 3

@@ -10,12 +10,17 @@ VENDOR_URL = "/static/vendor"
 # folium's asset lists are class attributes shared by every map: pages set these per instance.
 JS = [("leaflet", f"{VENDOR_URL}/leaflet/dist/leaflet.js")]
 CSS = [("leaflet_css", f"{VENDOR_URL}/leaflet/dist/leaflet.css")]
+SWAGGER_JS = f"{VENDOR_URL}/swagger-ui-dist/swagger-ui-bundle.js"
+SWAGGER_CSS = f"{VENDOR_URL}/swagger-ui-dist/swagger-ui.css"
+SWAGGER_FAVICON = f"{VENDOR_URL}/swagger-ui-dist/favicon-32x32.png"
 
 
 def require_vendor_assets() -> None:
     """Fail at start-up, with the fix, rather than serve a map page that cannot load."""
-    missing = [url for _, url in JS + CSS if not (VENDOR_DIR / url.removeprefix(VENDOR_URL + "/")).is_file()]
+    urls = [url for _, url in JS + CSS] + [SWAGGER_JS, SWAGGER_CSS, SWAGGER_FAVICON]
+    missing = [url for url in urls if not (VENDOR_DIR / url.removeprefix(VENDOR_URL + "/")).is_file()]
     if missing:
         raise RuntimeError(
-            f"vendored map assets missing ({', '.join(missing)}): run `npm ci --prefix app/dashboard` (make setup does)"
+            f"vendored assets missing ({', '.join(missing)}): "
+            "run `npm ci --ignore-scripts --prefix app/dashboard` (scripts/setup.sh does)"
         )

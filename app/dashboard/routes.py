@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import orjson
 from fastapi import APIRouter
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.api.deps import SessionDep, SettingsDep
+from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
 from app.dashboard.map import build_hazard_map
 from app.services.map_layers import hazard_layer
 
@@ -20,6 +22,18 @@ MAP_FEATURE_CAP = 5_000
 def home() -> RedirectResponse:
     """The map is the front page."""
     return RedirectResponse("/map")
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs() -> HTMLResponse:
+    """Interactive API documentation, with Swagger UI served by this app rather than a CDN."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Mine Action Information System: API",
+        swagger_js_url=SWAGGER_JS,
+        swagger_css_url=SWAGGER_CSS,
+        swagger_favicon_url=SWAGGER_FAVICON,
+    )
 
 
 @router.get("/map", response_class=HTMLResponse)
