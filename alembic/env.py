@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
+from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine, pool
 
-from alembic import context
 from app.config import get_settings
 from app.db.models import Base
 

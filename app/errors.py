@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.api.json_body import JSONBody
+from app.services.status_rules import IllegalTransition
 from gis.geometry import GeometryError, GeometryTooComplex
 
 
@@ -61,6 +62,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _geometry_error(_: Request, error: GeometryError) -> JSONBody:
         status = 413 if isinstance(error, GeometryTooComplex) else 422
         return JSONBody(_body(str(error), field="geometry"), status_code=status)
+
+    @app.exception_handler(IllegalTransition)
+    async def _transition(_: Request, error: IllegalTransition) -> JSONBody:
+        return JSONBody(_body(str(error), current_status=error.current, allowed=error.allowed), status_code=409)
 
     # Safety nets: a constraint the services did not foresee is still the client's input, not a crash.
     @app.exception_handler(IntegrityError)

@@ -15,7 +15,7 @@ from typing import Any
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -79,12 +79,31 @@ def clean_area_geometry(
     geometry: BaseGeometry = MultiPolygon([Polygon(rings[0], rings[1:]) for rings in flat])
     if not geometry.is_valid:
         reason = explain_validity(geometry)
-        geometry = _polygonal_part(shapely.make_valid(geometry))
+        geometry = polygonal(shapely.make_valid(geometry))
         repairs.append(f"repaired invalid geometry ({reason}) with make_valid")
     area_m2 = geodesic_area_m2(geometry)
     if geometry.is_empty or area_m2 <= 0:
         raise GeometryError("geometry has no area (all its rings are collapsed or degenerate)")
-    return CleanArea(geometry=shapely.normalize(_as_multipolygon(geometry)), area_m2=area_m2, repairs=tuple(repairs))
+    return CleanArea(geometry=shapely.normalize(geometry), area_m2=area_m2, repairs=tuple(repairs))
+
+
+def clean_point_geometry(geojson: Mapping[str, Any] | None, *, crs: str | None = None) -> Point:
+    """Validate a GeoJSON Point (a find, an accident), reprojecting a declared CRS to WGS 84.
+
+    >>> clean_point_geometry({"type": "Point", "coordinates": [36.25, 49.99, 140]}).wkt
+    'POINT (36.25 49.99)'
+    """
+    if not geojson:
+        raise GeometryError("geometry is missing: give a GeoJSON Point [longitude, latitude]")
+    if geojson.get("type") != "Point":
+        raise GeometryError(f"geometry type {geojson.get('type')!r} is not a Point")
+    position = geojson.get("coordinates")
+    _check_position(position, where="the point", index=1)
+    flat = [[[(float(position[0]), float(position[1]))]]]  # type: ignore[index]
+    if crs is not None and not _is_wgs84(crs):
+        flat = _reproject(flat, crs)
+    _check_range(flat)
+    return Point(flat[0][0][0])
 
 
 def _polygons_of(coordinates: Any, kind: str) -> list[list[Sequence[Sequence[float]]]]:
@@ -105,11 +124,7 @@ def _check_ring(ring: Any, *, where: str) -> None:
     if not isinstance(ring, list):
         raise GeometryError(f"{where} is not a list of positions")
     for i, position in enumerate(ring, start=1):
-        ok = isinstance(position, list) and 2 <= len(position) <= 4
-        if not ok or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position):
-            raise GeometryError(f"{where}: position {i} is not [longitude, latitude]: {position!r}")
-        if not all(math.isfinite(v) for v in position):
-            raise GeometryError(f"{where}: position {i} has a non-finite coordinate: {position!r}")
+        _check_position(position, where=where, index=i)
     if len(ring) < 4:
         raise GeometryError(
             f"{where} has {len(ring)} positions: a closed ring needs at least 4 (three corners and the first repeated)"
@@ -119,6 +134,15 @@ def _check_ring(ring: Any, *, where: str) -> None:
             f"{where} is not closed: first position {ring[0][:2]} differs from last {ring[-1][:2]}; "
             "repeat the first position at the end"
         )
+
+
+def _check_position(position: Any, *, where: str, index: int) -> None:
+    """A position is [x, y] with optional Z and M, all finite numbers."""
+    ok = isinstance(position, list) and 2 <= len(position) <= 4
+    if not ok or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position):
+        raise GeometryError(f"{where}: position {index} is not [longitude, latitude]: {position!r}")
+    if not all(math.isfinite(v) for v in position):
+        raise GeometryError(f"{where}: position {index} has a non-finite coordinate: {position!r}")
 
 
 def _is_wgs84(crs: str) -> bool:
@@ -158,16 +182,18 @@ def _check_range(polygons: list[list[list[tuple[float, float]]]]) -> None:
                     raise GeometryError(f"position [{lon}, {lat}] is outside longitude ±180 / latitude ±90{hint}")
 
 
-def _polygonal_part(geometry: BaseGeometry) -> BaseGeometry:
-    """make_valid may return lines or points beside polygons; an area keeps only the polygons."""
-    parts = shapely.get_parts(geometry)
-    polygons = [part for part in parts if isinstance(part, Polygon | MultiPolygon) and not part.is_empty]
-    return shapely.union_all(polygons) if polygons else Polygon()
-
-
-def _as_multipolygon(geometry: BaseGeometry) -> MultiPolygon:
-    if isinstance(geometry, MultiPolygon):
-        return geometry
-    if isinstance(geometry, Polygon):
-        return MultiPolygon([geometry])
-    return MultiPolygon([g for g in shapely.get_parts(geometry) if isinstance(g, Polygon)])
+def polygonal(geometry: BaseGeometry) -> MultiPolygon:
+    """The areal part of any geometry as a valid MultiPolygon (overlays may add lines and points)."""
+    parts = [g for g in shapely.get_parts(geometry) if not g.is_empty]
+    polygons: list[Polygon] = []
+    for part in parts:
+        if isinstance(part, Polygon):
+            polygons.append(part)
+        elif isinstance(part, MultiPolygon | shapely.GeometryCollection):
+            polygons.extend(polygonal(part).geoms)
+    multi = MultiPolygon(polygons)
+    if multi.is_valid:
+        return multi
+    # Components of a collection may overlap; dissolving them gives one valid area.
+    dissolved = shapely.union_all(polygons)
+    return dissolved if isinstance(dissolved, MultiPolygon) else MultiPolygon([dissolved])

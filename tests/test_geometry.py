@@ -147,3 +147,17 @@ def test_hole_is_subtracted() -> None:
     hole = [[30.0025, 50.0025], [30.0025, 50.0075], [30.0075, 50.0075], [30.0075, 50.0025], [30.0025, 50.0025]]
     clean = clean_area_geometry(polygon([square()[0], hole]))
     assert clean.area_m2 == pytest.approx(797_383 * 0.75, rel=0.001)
+
+
+def test_point_is_validated_like_an_area() -> None:
+    from gis.geometry import clean_point_geometry
+
+    assert clean_point_geometry({"type": "Point", "coordinates": [36.2, 50.0]}).coords[0] == (36.2, 50.0)
+    with pytest.raises(GeometryError, match="axes look swapped"):
+        clean_point_geometry({"type": "Point", "coordinates": [50.0, 136.2]})
+    with pytest.raises(GeometryError, match="is not a Point"):
+        clean_point_geometry(polygon(square()))
+    with pytest.raises(GeometryError, match="position 1 is not"):
+        clean_point_geometry({"type": "Point", "coordinates": []})
+    utm = clean_point_geometry({"type": "Point", "coordinates": [400_000, 5_540_000]}, crs="EPSG:32637")
+    assert utm.x == pytest.approx(37.6045, abs=1e-3) and utm.y == pytest.approx(49.998, abs=1e-2)

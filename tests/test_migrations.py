@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from alembic import command
 from app.db.migrations import alembic_config
 from app.db.scratch import create_database, drop_database
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.models import HazardousArea, Organisation
 from app.errors import Conflict, Invalid
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
-from app.services.lookups import LOOKUPS, check_codes
+from app.services.lookups import check_codes
 from app.services.records import mark_deleted, require_live, touch
 from gis.geometry import CleanArea, clean_area_geometry
 
@@ -22,6 +22,7 @@ PROPERTY_COLUMNS = [
     getattr(HazardousArea, name) for name in HazardousAreaProperties.model_fields if name != "geometry_repairs"
 ]
 OPEN_STATUSES = ("open", "worked_on")
+AREA_LOOKUPS = ("contamination_types", "evidence", "blockages")
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _crs_name(crs: Any) -> str | None:
 
 def _checked(session: Session, values: dict[str, Any], *, current: HazardousArea | None) -> dict[str, Any]:
     """Lookup codes known, admin codes consistent, reporting organisation existing."""
-    for name in LOOKUPS:
+    for name in AREA_LOOKUPS:
         if values.get(name) is not None:
             values[name] = check_codes(session, name, values[name])
         elif name in values:

@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import BlockageType, ContaminationType, EvidenceType, Lookup
+from app.db.models import BlockageType, ContaminationType, EvidenceType, Lookup, Method
 from app.errors import Invalid
 
 LOOKUPS: dict[str, type[Lookup]] = {
     "contamination_types": ContaminationType,
     "evidence": EvidenceType,
     "blockages": BlockageType,
+    "methods": Method,
 }
 
 

@@ -1,0 +1,65 @@
+"""ORM models. Vocabulary follows IMAS and the IMSMA information model (domain.md §2–3)."""
+
+from app.db.models.base import Base, Created, Lookup, Recorded
+from app.db.models.finds import Accident, DeviceFound, Victim, VictimIdentity
+from app.db.models.hazardous_area import HazardousArea, HazardousAreaEvent
+from app.db.models.land_release import Activity, Release, activity_hazardous_area
+from app.db.models.lookups import BlockageType, ContaminationType, EvidenceType, Method
+from app.db.models.organisation import Organisation
+from app.db.models.tasking import Task, TaskDeconfliction, TaskEvent, TaskProgressReport, task_hazardous_area
+from app.db.models.vocabulary import (
+    ACCIDENT_TYPES,
+    ACTIVITY_STATUSES,
+    ACTIVITY_TYPES,
+    AGE_BANDS,
+    AREA_STATUSES,
+    CLASSIFICATIONS,
+    DEVICE_FATES,
+    DEVICE_PERSISTENCE,
+    ORGANISATION_KINDS,
+    RELEASE_KINDS,
+    SEXES,
+    TASK_STATUSES,
+    VICTIM_OUTCOMES,
+    VICTIM_ROLES,
+)
+
+__all__ = [
+    "ACCIDENT_TYPES",
+    "ACTIVITY_STATUSES",
+    "ACTIVITY_TYPES",
+    "AGE_BANDS",
+    "AREA_STATUSES",
+    "CLASSIFICATIONS",
+    "DEVICE_FATES",
+    "DEVICE_PERSISTENCE",
+    "ORGANISATION_KINDS",
+    "RELEASE_KINDS",
+    "SEXES",
+    "TASK_STATUSES",
+    "VICTIM_OUTCOMES",
+    "VICTIM_ROLES",
+    "Accident",
+    "Activity",
+    "Base",
+    "BlockageType",
+    "ContaminationType",
+    "Created",
+    "DeviceFound",
+    "EvidenceType",
+    "HazardousArea",
+    "HazardousAreaEvent",
+    "Lookup",
+    "Method",
+    "Organisation",
+    "Recorded",
+    "Release",
+    "Task",
+    "TaskDeconfliction",
+    "TaskEvent",
+    "TaskProgressReport",
+    "Victim",
+    "VictimIdentity",
+    "activity_hazardous_area",
+    "task_hazardous_area",
+]

@@ -1,0 +1,88 @@
+"""Explosive ordnance found, accidents and their victims."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from geoalchemy2 import Geometry
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Identity, Integer, SmallInteger, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.models.base import Base, Recorded
+from app.db.models.vocabulary import (
+    ACCIDENT_TYPES,
+    AGE_BANDS,
+    DEVICE_FATES,
+    DEVICE_PERSISTENCE,
+    SEXES,
+    VICTIM_OUTCOMES,
+    VICTIM_ROLES,
+    check_in,
+)
+
+
+class DeviceFound(Recorded, Base):
+    """An explosive item found by an activity and what was done with it."""
+
+    __tablename__ = "device_found"
+    __table_args__ = (
+        CheckConstraint(check_in("fate", DEVICE_FATES), name="fate"),
+        CheckConstraint(check_in("persistence", DEVICE_PERSISTENCE), name="persistence"),
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint("depth_cm >= 0", name="depth_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
+    hazardous_area_id: Mapped[int | None] = mapped_column(ForeignKey("hazardous_area.id"), index=True)
+    found_on: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(ForeignKey("contamination_type.code"))
+    model: Mapped[str | None] = mapped_column(Text)
+    condition: Mapped[str | None] = mapped_column(Text)
+    depth_cm: Mapped[int | None] = mapped_column(SmallInteger)
+    quantity: Mapped[int] = mapped_column(Integer, server_default="1")
+    fate: Mapped[str] = mapped_column(Text)
+    persistence: Mapped[str] = mapped_column(Text, server_default="unknown")
+    emplacement_date: Mapped[date | None] = mapped_column(Date)
+    geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
+
+
+class Accident(Recorded, Base):
+    """An explosive-ordnance accident; victims are listed separately, identities apart from them."""
+
+    __tablename__ = "accident"
+    __table_args__ = (CheckConstraint(check_in("type", ACCIDENT_TYPES), name="type"),)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    type: Mapped[str] = mapped_column(Text)
+    device_category: Mapped[str | None] = mapped_column(ForeignKey("contamination_type.code"))
+    hazardous_area_id: Mapped[int | None] = mapped_column(ForeignKey("hazardous_area.id"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+
+
+class Victim(Base):
+    """A person killed or injured, described only by aggregate attributes."""
+
+    __tablename__ = "victim"
+    __table_args__ = (
+        CheckConstraint(check_in("outcome", VICTIM_OUTCOMES), name="outcome"),
+        CheckConstraint(check_in("sex", SEXES), name="sex"),
+        CheckConstraint(check_in("age_band", AGE_BANDS), name="age_band"),
+        CheckConstraint(check_in("role", VICTIM_ROLES), name="role"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    accident_id: Mapped[int] = mapped_column(ForeignKey("accident.id"), index=True)
+    outcome: Mapped[str] = mapped_column(Text)
+    sex: Mapped[str] = mapped_column(Text, server_default="unknown")
+    age_band: Mapped[str] = mapped_column(Text, server_default="unknown")
+    role: Mapped[str] = mapped_column(Text, server_default="unknown")
+
+
+class VictimIdentity(Base):
+    """Personal data of a victim: its own table, for a restricted role only, never in lists or exports."""
+
+    __tablename__ = "victim_identity"
+    victim_id: Mapped[int] = mapped_column(ForeignKey("victim.id"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
