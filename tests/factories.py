@@ -19,3 +19,24 @@ def area_feature(geometry: dict[str, Any] | None = None, **properties: Any) -> d
     props: dict[str, Any] = {"classification": "SHA"}
     props.update(properties)
     return {"type": "Feature", "geometry": geometry or square(36.20, 50.00), "properties": props}
+
+
+# ETRS89 / LAEA Europe is equal-area: rectangles given in its metres have known m² on the ellipsoid.
+LAEA = "EPSG:3035"
+LAEA_X0, LAEA_Y0 = 6_153_000.0, 3_320_000.0  # near Kharkiv
+
+
+def laea_rectangle(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
+    """A Polygon of (x0..x1) x (y0..y1) metres from a point near Kharkiv, in EPSG:3035."""
+    a, b, c, d = LAEA_X0 + x0, LAEA_Y0 + y0, LAEA_X0 + x1, LAEA_Y0 + y1
+    return {"type": "Polygon", "coordinates": [[[a, b], [c, b], [c, d], [a, d], [a, b]]]}
+
+
+def laea_feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    """A Feature whose geometry is declared in EPSG:3035."""
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "crs": {"type": "name", "properties": {"name": LAEA}},
+        "properties": properties,
+    }

@@ -104,3 +104,14 @@ def test_task_lifecycle(current: str, allowed: list[str]) -> None:
         else:
             with pytest.raises(IllegalTransition):
                 check_task_status(current, target)
+
+
+def test_activity_lifecycle() -> None:
+    from app.services.status_rules import check_activity_status
+
+    check_activity_status("planned", "ongoing")
+    check_activity_status("ongoing", "completed")
+    with pytest.raises(IllegalTransition, match="activity is completed: it cannot become ongoing; allowed now: none"):
+        check_activity_status("completed", "ongoing")
+    with pytest.raises(IllegalTransition, match="allowed now: ongoing, cancelled"):
+        check_activity_status("planned", "completed")

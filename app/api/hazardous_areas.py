@@ -13,13 +13,18 @@ from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
 from app.db.models import AREA_STATUSES, CLASSIFICATIONS
 from app.schemas.common import HromadaCode, OblastCode, RaionCode
 from app.schemas.hazardous_area import (
+    ClassificationChange,
     HazardousAreaCollection,
     HazardousAreaCreate,
     HazardousAreaFeature,
     HazardousAreaUpdate,
+    StatusChange,
+    Timeline,
 )
+from app.services import area_lifecycle as lifecycle
 from app.services import hazardous_areas as service
 from app.services.pagination import decode_cursor
+from app.services.timeline import timeline
 from gis.geometry import CleanArea
 
 router = APIRouter(prefix="/api/v1/hazardous-areas", tags=["hazardous areas"])
@@ -112,3 +117,23 @@ def _written(
     body = feature(service.get_area(session, area_id), geometry_repairs=repairs)
     headers = {"Location": location} if location else None
     return JSONBody(body, status_code=status_code, media_type=GEOJSON, headers=headers)
+
+
+@router.post("/{area_id}/status", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
+def change_status(area_id: int, body: StatusChange, session: SessionDep, user: CurrentUser) -> JSONBody:
+    """Move an area along its lifecycle; 409 names the current state and the allowed ones."""
+    lifecycle.set_status(session, area_id, body, user=user)
+    return JSONBody(feature(service.get_area(session, area_id)), media_type=GEOJSON)
+
+
+@router.post("/{area_id}/classification", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
+def change_classification(area_id: int, body: ClassificationChange, session: SessionDep, user: CurrentUser) -> JSONBody:
+    """Reclassify: SHA → CHA on direct evidence, CHA → SHA only with a reason."""
+    lifecycle.set_classification(session, area_id, body, user=user)
+    return JSONBody(feature(service.get_area(session, area_id)), media_type=GEOJSON)
+
+
+@router.get("/{area_id}/timeline", response_model=Timeline, responses={404: ERRORS[404], 410: ERRORS[410]})
+def area_timeline(area_id: int, session: SessionDep) -> dict[str, Any]:
+    """Report, tasks, activities, releases, finds, accidents and status changes in date order."""
+    return timeline(session, area_id)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.schemas.common import HromadaCode, Link, OblastCode, RaionCode, StrictModel
 
@@ -58,6 +58,18 @@ class NamedCrs(StrictModel):
     type: Literal["name"] = "name"
     properties: dict[str, str] = Field(examples=[{"name": "EPSG:32637"}])
 
+    @field_validator("properties")
+    @classmethod
+    def _has_name(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value.get("name"):
+            raise ValueError("crs.properties.name is required, e.g. 'EPSG:32637'")
+        return value
+
+    @property
+    def name(self) -> str:
+        """The declared CRS, e.g. 'EPSG:32637'."""
+        return self.properties["name"]
+
 
 class HazardousAreaCreate(StrictModel):
     """A GeoJSON Feature: Polygon or MultiPolygon geometry plus the area's attributes."""
@@ -87,6 +99,12 @@ class HazardousAreaProperties(HazardousAreaFields):
     id: int
     original_area_m2: float
     remaining_area_m2: float
+    cancelled_m2: float = Field(description="Released by non-technical survey")
+    reduced_m2: float = Field(description="Released by technical survey")
+    cleared_m2: float = Field(description="Released by clearance")
+    information_date: date | None = Field(None, description="Date of the newest information in this summary")
+    handed_over_on: date | None = None
+    handover_certificate_ref: str | None = None
     created_at: datetime
     created_by: str
     updated_at: datetime
@@ -111,3 +129,40 @@ class LookupEntry(BaseModel):
     code: str
     label: str
     kind: str | None = None
+
+
+class StatusChange(StrictModel):
+    """Move an area along its lifecycle: open → worked_on → closed → handed_over, or reopen."""
+
+    status: AreaStatus
+    on: date | None = Field(None, description="Date of the change (default: today)")
+    reason: str | None = Field(None, description="Required to step back or reopen (e.g. a later find)")
+    certificate_ref: str | None = Field(None, description="Handover certificate, required for handed_over")
+
+
+class ClassificationChange(StrictModel):
+    """SHA → CHA on direct evidence (added here or already recorded); CHA → SHA only with a reason."""
+
+    classification: Classification
+    evidence: list[str] = Field(default_factory=list, description="Evidence codes to add to the area")
+    on: date | None = None
+    reason: str | None = None
+
+
+class TimelineEntry(BaseModel):
+    """One step in an area's history, with the m² still remaining after it."""
+
+    date: date
+    event: str
+    summary: str
+    remaining_area_m2: float
+    ref: dict[str, Any] = Field(default_factory=dict)
+
+
+class Timeline(BaseModel):
+    """An area's history in date order."""
+
+    hazardous_area_id: int
+    original_area_m2: float
+    remaining_area_m2: float
+    entries: list[TimelineEntry]

@@ -7,19 +7,23 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
-from app.db.models import HazardousArea, Organisation
+from app.db.models import HazardousArea, Organisation, Release
 from app.errors import Conflict, Invalid
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
+from app.services.area_lifecycle import change_classification, change_status
 from app.services.lookups import check_codes
 from app.services.records import mark_deleted, require_live, touch
 from gis.geometry import CleanArea, clean_area_geometry
 
+RELEASED_BY_KIND = ("cancelled_m2", "reduced_m2", "cleared_m2")
 PROPERTY_COLUMNS = [
-    getattr(HazardousArea, name) for name in HazardousAreaProperties.model_fields if name != "geometry_repairs"
+    getattr(HazardousArea, name)
+    for name in HazardousAreaProperties.model_fields
+    if name not in ("geometry_repairs", *RELEASED_BY_KIND)
 ]
 OPEN_STATUSES = ("open", "worked_on")
 AREA_LOOKUPS = ("contamination_types", "evidence", "blockages")
@@ -41,9 +45,21 @@ class AreaFilter:
     updated_since: datetime | None = None
 
 
+def released_by_kind() -> Any:
+    """m² released from each area, by kind: a LATERAL aggregate over that area's releases only."""
+    sums = [
+        func.coalesce(func.sum(Release.area_m2).filter(Release.kind == name.removesuffix("_m2")), 0.0).label(name)
+        for name in RELEASED_BY_KIND
+    ]
+    return select(*sums).where(Release.hazardous_area_id == HazardousArea.id).lateral("released")
+
+
 def feature_select() -> Select[Any]:
     """Columns of an area as the API returns it; the geometry stays GeoJSON text from PostGIS."""
-    return select(*PROPERTY_COLUMNS, func.ST_AsGeoJSON(HazardousArea.geom, 6).label("geometry"))
+    released = released_by_kind()
+    return select(*PROPERTY_COLUMNS, *released.c, func.ST_AsGeoJSON(HazardousArea.geom, 6).label("geometry")).join_from(
+        HazardousArea, released, true(), isouter=True
+    )
 
 
 def list_areas(session: Session, flt: AreaFilter, *, after_id: int | None, limit: int) -> list[RowMapping]:
@@ -79,7 +95,7 @@ def get_area(session: Session, area_id: int) -> RowMapping:
 
 def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_vertices: int) -> tuple[int, CleanArea]:
     """Store a new area after geometry hygiene and attribute checks; commit."""
-    clean = clean_area_geometry(body.geometry, crs=_crs_name(body.crs), max_vertices=max_vertices)
+    clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
     values = _checked(session, body.properties.model_dump(exclude_none=True), current=None)
     status = values.setdefault("status", "open")
     if status not in OPEN_STATUSES:
@@ -93,6 +109,7 @@ def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_v
     area = HazardousArea(
         **values,
         status_changed_on=values.get("reported_on"),
+        information_date=values.get("reported_on"),
         original_area_m2=clean.area_m2,
         remaining_area_m2=clean.area_m2,
         geom=shape,
@@ -112,21 +129,32 @@ def update_area(
     area = _live(session, area_id)
     clean = None
     if body.geometry is not None:
-        clean = clean_area_geometry(body.geometry, crs=_crs_name(body.crs), max_vertices=max_vertices)
+        clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
     changes = _checked(session, body.properties.model_dump(exclude_unset=True), current=area)
     if "classification" in changes and changes["classification"] is None:
         raise Invalid("classification cannot be removed: an area is SHA or CHA", field="properties.classification")
-    new_status = changes.get("status")
-    if new_status is None and "status" in changes:
+    if "status" in changes and changes["status"] is None:
         raise Invalid("status cannot be removed", field="properties.status")
-    if new_status and new_status != area.status:
-        _check_status_change(area, new_status)
-        changes["status_changed_on"] = datetime.now(UTC).date()
     _check_unique(session, {**_identity(area), **changes}, area_id=area_id)
+    today = datetime.now(UTC).date()
+    # Status and classification follow the lifecycle rules, like every other way of changing them.
+    status, reason = changes.pop("status", None), changes.pop("status_reason", None)
+    if "classification" in changes:
+        evidence = changes.get("evidence", area.evidence)
+        change_classification(
+            session, area, changes.pop("classification"), evidence=evidence, on=today, user=user, reason=reason
+        )
     for name, value in changes.items():
         setattr(area, name, value)
+    if status and status != area.status:
+        change_status(session, area, status, on=today, user=user, reason=reason)
     if clean is not None:
-        # No releases exist yet, so the remaining land is the whole corrected polygon.
+        if area.remaining_area_m2 != area.original_area_m2 or _has_releases(session, area_id):
+            raise Conflict(
+                f"hazardous area {area_id} already has land released: its geometry can no longer be corrected; "
+                "record a new area for newly found ground",
+                field="geometry",
+            )
         shape = from_shape(clean.geometry, srid=4326)
         area.geom = shape
         area.remaining_geom = shape
@@ -143,17 +171,12 @@ def delete_area(session: Session, area_id: int, *, user: str, reason: str | None
     session.commit()
 
 
+def _has_releases(session: Session, area_id: int) -> bool:
+    return session.scalar(select(Release.id).where(Release.hazardous_area_id == area_id).limit(1)) is not None
+
+
 def _live(session: Session, area_id: int) -> HazardousArea:
     return require_live(session.get(HazardousArea, area_id), f"hazardous area {area_id}")
-
-
-def _crs_name(crs: Any) -> str | None:
-    if crs is None:
-        return None
-    name = crs.properties.get("name")
-    if not name:
-        raise Invalid("crs.properties.name is required, e.g. 'EPSG:32637'", field="crs")
-    return str(name)
 
 
 def _checked(session: Session, values: dict[str, Any], *, current: HazardousArea | None) -> dict[str, Any]:
@@ -192,18 +215,6 @@ def _admin_codes(oblast_code: str | None, raion_code: str | None, hromada_code: 
                 field="properties.oblast_code",
             )
     return {"oblast_code": oblast_code, "raion_code": raion_code, "hromada_code": hromada_code}
-
-
-def _check_status_change(area: HazardousArea, new_status: str) -> None:
-    """An area with land remaining is not closed (domain.md §4.3); handover needs closure."""
-    allowed = [s for s in OPEN_STATUSES if s != area.status] if area.remaining_area_m2 > 0 else ["handed_over"]
-    if new_status not in allowed:
-        raise Conflict(
-            f"hazardous area {area.id} is {area.status} with {area.remaining_area_m2:.0f} m² remaining; "
-            f"it cannot become {new_status}; allowed: {', '.join(allowed) or 'none'}",
-            current_status=area.status,
-            allowed=allowed,
-        )
 
 
 def _identity(area: HazardousArea) -> dict[str, Any]:

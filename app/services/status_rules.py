@@ -32,6 +32,14 @@ TASK_FLOW = {
 }
 ACTIVE_TASK_STATUSES = ("assigned", "in_progress", "suspended")
 
+ACTIVITY_FLOW = {
+    "planned": ["ongoing", "cancelled"],
+    "ongoing": ["suspended", "completed", "cancelled"],
+    "suspended": ["ongoing", "cancelled"],
+    "completed": [],
+    "cancelled": [],
+}
+
 
 class IllegalTransition(Exception):
     """A change the lifecycle does not allow from the current state."""
@@ -106,10 +114,19 @@ def allowed_task_statuses(current: str) -> list[str]:
 
 def check_task_status(current: str, target: str) -> None:
     """Refuse an illegal task status change."""
-    allowed = allowed_task_statuses(current)
+    _check_flow("task", TASK_FLOW, current, target)
+
+
+def check_activity_status(current: str, target: str) -> None:
+    """Refuse an illegal activity status change."""
+    _check_flow("activity", ACTIVITY_FLOW, current, target)
+
+
+def _check_flow(what: str, flow: dict[str, list[str]], current: str, target: str) -> None:
+    allowed = list(flow[current])
     if target not in allowed:
         raise IllegalTransition(
-            f"task is {current}: it cannot become {target}; allowed now: {', '.join(allowed) or 'none'}",
+            f"{what} is {current}: it cannot become {target}; allowed now: {', '.join(allowed) or 'none'}",
             current=current,
             allowed=allowed,
         )
