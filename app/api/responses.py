@@ -19,7 +19,13 @@ def feature(row: Mapping[Any, Any], **extra: Any) -> dict[str, Any]:
     """A GeoJSON Feature from a row whose `geometry` column is GeoJSON text."""
     properties = {k: v for k, v in row.items() if k != "geometry"}
     properties.update(extra)
-    return {"type": "Feature", "id": row["id"], "geometry": orjson.Fragment(row["geometry"]), "properties": properties}
+    geometry = row["geometry"]
+    return {
+        "type": "Feature",
+        "id": row["id"],
+        "geometry": None if geometry is None else orjson.Fragment(geometry),
+        "properties": properties,
+    }
 
 
 def page_links(request: Request, next_after: int | None, limit: int, media_type: str) -> list[dict[str, str]]:

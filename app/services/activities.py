@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, insert, literal_column, select, true
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Select, func, insert, select, true
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -26,12 +25,12 @@ from app.schemas.activity import ActivityCreate, ActivityFields
 from app.services.area_lifecycle import progress_after_work
 from app.services.lookups import check_codes
 from app.services.records import require_live, touch
+from app.services.sql import id_array
 from app.services.status_rules import check_activity_status
 
 # The land-release product each activity type yields (IMAS 07.11; domain.md §1).
 KIND_FOR_TYPE = {"nts": "cancelled", "ts": "reduced", "clearance": "cleared", "bac": "cleared"}
 WORKING_STATUSES = ("ongoing", "completed")
-EMPTY_IDS: Any = literal_column("'{}'::bigint[]")  # array_agg of no rows is NULL
 
 
 @dataclass
@@ -112,9 +111,7 @@ def activity_select() -> Select[Any]:
     """An activity as the API returns it: its areas, m² released by kind, devices found."""
     area_id = activity_hazardous_area.c.hazardous_area_id
     areas = (
-        select(
-            func.coalesce(func.array_agg(aggregate_order_by(area_id, area_id)), EMPTY_IDS).label("hazardous_area_ids")
-        )
+        select(id_array(area_id, "hazardous_area_ids"))
         .where(activity_hazardous_area.c.activity_id == Activity.id)
         .lateral("areas")
     )

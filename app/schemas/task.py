@@ -1,0 +1,80 @@
+"""Task (tasking order) and progress report models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.schemas.common import StrictModel
+from app.schemas.hazardous_area import NamedCrs
+
+TaskStatus = Literal["draft", "assigned", "in_progress", "suspended", "completed", "qa_passed", "qa_failed"]
+
+
+class DeconflictionOverride(StrictModel):
+    """An explicit decision to let this task overlap other active tasks (recorded with who and when)."""
+
+    reason: str = Field(min_length=3)
+
+
+class TaskCreate(StrictModel):
+    """A tasking order on whole hazardous areas, or on a polygon part of them."""
+
+    reference: str = Field(min_length=1, description="Tasking order number, unique")
+    organisation_id: int
+    hazardous_area_ids: list[int] = Field(min_length=1)
+    geometry: dict[str, Any] | None = Field(None, description="Optional (Multi)Polygon: the part of the areas tasked")
+    crs: NamedCrs | None = None
+    team: str | None = None
+    status: Literal["draft", "assigned"] = "draft"
+    priority: int | None = Field(None, ge=1, description="Priority rank at tasking (1 = first)")
+    planned_start: date | None = None
+    planned_end: date | None = None
+    funding_agreement_ref: str | None = None
+    notes: str | None = None
+    deconfliction_override: DeconflictionOverride | None = None
+
+
+class TaskStatusChange(StrictModel):
+    """draft → assigned → in_progress ⇄ suspended → completed → qa_passed | qa_failed (→ in_progress)."""
+
+    status: TaskStatus
+    on: date | None = None
+    reason: str | None = None
+    deconfliction_override: DeconflictionOverride | None = None
+
+
+class ProgressReportCreate(StrictModel):
+    """Work done in one reporting period."""
+
+    period_start: date
+    period_end: date
+    cancelled_m2: float = Field(0, ge=0)
+    reduced_m2: float = Field(0, ge=0)
+    cleared_m2: float = Field(0, ge=0)
+    items_found: int = Field(0, ge=0)
+    team_days: float = Field(0, ge=0)
+    notes: str | None = None
+
+
+class ProgressReport(ProgressReportCreate):
+    """A stored progress report."""
+
+    id: int
+    task_id: int
+    created_at: datetime
+    created_by: str
+
+
+class ProgressSummary(BaseModel):
+    """Totals over every report; `as_of` is the newest period end, never moved back by a late report."""
+
+    reports: int
+    as_of: date | None
+    cancelled_m2: float
+    reduced_m2: float
+    cleared_m2: float
+    items_found: int
+    team_days: float
