@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from gis.area import geodesic_area_m2
+from gis.area import ellipsoid_areas_m2
 
 DEMO_SOURCE = "synthetic-demo"
 NOTES = "SYNTHETIC DEMO DATA - not a real hazardous area"
@@ -248,7 +248,7 @@ def generate_hazardous_areas(n: int = 2000, seed: int = 20241125) -> gpd.GeoData
             "returnees_expected": pd.Series(
                 [int(r) if ok else None for r, ok in zip(returnees.tolist(), has_returnees, strict=True)], dtype=object
             ),
-            "original_area_m2": [geodesic_area_m2(g) for g in geometry],
+            "original_area_m2": ellipsoid_areas_m2(geometry),
         }
     )
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry), crs="EPSG:4326")

@@ -19,7 +19,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from gis.area import geodesic_area_m2
+from gis.area import ellipsoid_area_m2
 
 AREA_TYPES = ("Polygon", "MultiPolygon")
 WGS84 = CRS.from_epsg(4326)
@@ -81,7 +81,7 @@ def clean_area_geometry(
         reason = explain_validity(geometry)
         geometry = polygonal(shapely.make_valid(geometry))
         repairs.append(f"repaired invalid geometry ({reason}) with make_valid")
-    area_m2 = geodesic_area_m2(geometry)
+    area_m2 = ellipsoid_area_m2(geometry)
     if geometry.is_empty or area_m2 <= 0:
         raise GeometryError("geometry has no area (all its rings are collapsed or degenerate)")
     return CleanArea(geometry=shapely.normalize(geometry), area_m2=area_m2, repairs=tuple(repairs))

@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from gis.area import geodesic_area_m2
+from gis.area import ellipsoid_area_m2, ellipsoid_areas_m2
 from gis.geometry import polygonal
 
 # Below this, what remains is digitising noise along shared edges, not land to release.
@@ -33,7 +33,7 @@ class Account:
     def open(cls, hazard: BaseGeometry) -> Account:
         """A fresh account: nothing released yet."""
         original = polygonal(hazard)
-        area = geodesic_area_m2(original)
+        area = ellipsoid_area_m2(original)
         return cls(original=original, remaining=original, original_m2=area, remaining_m2=area)
 
     @property
@@ -77,14 +77,16 @@ def apply_release(account: Account, release: BaseGeometry) -> ReleaseOutcome:
     # Measured independently of `counted`, so that submitted = counted + outside + overlap is a check.
     outside = polygonal(shapely.difference(submitted, account.original))
     overlap = polygonal(shapely.difference(inside, account.remaining))
-    remaining_m2 = geodesic_area_m2(remaining)
+    submitted_m2, counted_m2, outside_m2, overlap_m2, remaining_m2 = ellipsoid_areas_m2(
+        [submitted, counted, outside, overlap, remaining]
+    ).tolist()
     return ReleaseOutcome(
         counted=counted,
         outside=outside,
         overlap=overlap,
-        submitted_m2=geodesic_area_m2(submitted),
-        outside_m2=geodesic_area_m2(outside),
-        overlap_m2=geodesic_area_m2(overlap),
-        counted_m2=geodesic_area_m2(counted),
+        submitted_m2=submitted_m2,
+        outside_m2=outside_m2,
+        overlap_m2=overlap_m2,
+        counted_m2=counted_m2,
         account=Account(account.original, remaining, account.original_m2, remaining_m2),
     )

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from gis.area import geodesic_area_m2
+from gis.area import ellipsoid_area_m2
 from gis.land_release import Account, apply_release
 
 # A 1 km² square hazard near Kharkiv, built in a local metric frame and converted to degrees:
@@ -31,8 +31,8 @@ def test_a_release_inside_the_hazard_counts_fully() -> None:
     assert outcome.counted_m2 == pytest.approx(400_000, rel=0.003)
     assert outcome.outside_m2 == 0
     assert outcome.overlap_m2 == 0
-    # Geodesic edges make m² additive only to ~1e-6: a cut adds vertices along lon/lat-straight edges.
-    assert outcome.account.remaining_m2 == pytest.approx(account.original_m2 - outcome.counted_m2, rel=1e-6)
+    # The ellipsoidal measure of lon/lat polygons is additive: the pieces add up to the whole.
+    assert outcome.account.remaining_m2 == pytest.approx(account.original_m2 - outcome.counted_m2, rel=1e-9)
 
 
 def test_release_outside_the_hazard_is_clipped_and_reported() -> None:
@@ -68,7 +68,7 @@ def test_release_entirely_outside_counts_nothing() -> None:
     outcome = apply_release(Account.open(HAZARD), metres(2000, 0, 2100, 100))
     assert outcome.counted_m2 == 0
     assert outcome.outside_m2 == pytest.approx(outcome.submitted_m2)
-    assert outcome.account.remaining_m2 == pytest.approx(geodesic_area_m2(HAZARD))
+    assert outcome.account.remaining_m2 == pytest.approx(ellipsoid_area_m2(HAZARD))
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -109,18 +109,17 @@ def test_conservation_holds_for_any_sequence_of_releases(hazard: MultiPolygon, r
         outcome = apply_release(account, release)
         account = outcome.account
         counted += outcome.counted_m2
-        # original = remaining + everything released, within 0.01 % or 1 m².
-        assert account.original_m2 == pytest.approx(account.remaining_m2 + counted, rel=1e-4, abs=1.0)
+        # original = remaining + everything released: required within 0.01 % or 1 m², held to 1e-9.
+        assert account.original_m2 == pytest.approx(account.remaining_m2 + counted, rel=1e-9, abs=1e-6)
         # remaining land never grows, and stays inside the hazard.
         assert shapely.difference(account.remaining, previous_remaining).area <= 1e-14
         assert shapely.difference(account.remaining, hazard).area <= 1e-14
-        # clipping is exact: the counted, outside and overlapping parts tile what was submitted
-        # (planar areas in degrees² add up exactly; m² on the ellipsoid to measurement noise).
+        # clipping is exact: the counted, outside and overlapping parts tile what was submitted.
         parts = [outcome.counted, outcome.outside, outcome.overlap]
         assert sum(p.area for p in parts) == pytest.approx(shapely.area(release), rel=1e-9, abs=1e-18)
         assert shapely.union_all(parts).symmetric_difference(release).area <= 1e-14
         assert outcome.submitted_m2 == pytest.approx(
-            outcome.counted_m2 + outcome.outside_m2 + outcome.overlap_m2, rel=1e-4, abs=1.0
+            outcome.counted_m2 + outcome.outside_m2 + outcome.overlap_m2, rel=1e-9, abs=1e-6
         )
         assert shapely.difference(outcome.counted, hazard).area <= 1e-14
         previous_remaining = account.remaining

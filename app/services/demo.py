@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db.bulk import copy_rows, ewkb
 from app.db.models import HazardousArea, Organisation
 from app.errors import Conflict
+from app.services.demo_work import load_demo_work
 from gis.demo import DEMO_SOURCE, generate_hazardous_areas
 
 DEMO_USER = "demo-seed"
@@ -30,8 +32,8 @@ def count_areas(session: Session) -> int:
     return int(session.scalar(select(func.count()).where(HazardousArea.deleted_at.is_(None))) or 0)
 
 
-def load_demo(session: Session, *, areas: int, seed: int) -> int:
-    """Insert demo organisations and `areas` synthetic hazardous areas in one transaction."""
+def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True) -> int:
+    """Insert demo organisations, `areas` synthetic hazardous areas and the work done on them; one transaction."""
     loaded = session.scalar(select(func.count()).where(HazardousArea.source == DEMO_SOURCE))
     if loaded:
         raise Conflict(f"demo data is already loaded ({loaded:,} areas with source {DEMO_SOURCE!r})")
@@ -39,19 +41,28 @@ def load_demo(session: Session, *, areas: int, seed: int) -> int:
     frame = generate_hazardous_areas(areas, seed=seed)
     rng = np.random.default_rng(seed)
     reporters = rng.choice(operators, size=len(frame))
-    # EWKB carries the SRID, so COPY can write straight into the geometry columns.
-    ewkb = shapely.to_wkb(frame.geometry.values, hex=True, include_srid=True)
-    columns = [c for c in frame.columns if c != "geometry"]
-    extra = ["remaining_area_m2", "reporting_organisation_id", "status_changed_on", "geom", "remaining_geom",
-             "created_by", "updated_by"]  # fmt: skip
-    copy_sql = f"COPY hazardous_area ({', '.join(columns + extra)}) FROM STDIN"
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(copy_sql) as copy:
+    geometries = ewkb(frame.geometry.values)
+    # Every area enters the register open, as reported; the work loaded next moves it on.
+    columns = [c for c in frame.columns if c not in ("geometry", "status")]
+    extra = ["status", "remaining_area_m2", "reporting_organisation_id", "status_changed_on", "information_date",
+             "geom", "remaining_geom", "created_by", "updated_by"]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
         for i, record in enumerate(frame[columns].itertuples(index=False)):
             values = [_plain(v) for v in record]
             area = values[columns.index("original_area_m2")]
             reported_on = values[columns.index("reported_on")]
-            copy.write_row([*values, area, int(reporters[i]), reported_on, ewkb[i], ewkb[i], DEMO_USER, DEMO_USER])
+            yield [*values, "open", area, int(reporters[i]), reported_on, reported_on, geometries[i], geometries[i],
+                   DEMO_USER, DEMO_USER]  # fmt: skip
+
+    copy_rows(session, "hazardous_area", columns + extra, rows())
+    if with_work:
+        ids = dict(
+            session.execute(
+                select(HazardousArea.external_id, HazardousArea.id).where(HazardousArea.source == DEMO_SOURCE)
+            ).all()
+        )
+        load_demo_work(session, frame, [ids[e] for e in frame["external_id"]], operators, seed=seed, user=DEMO_USER)
     session.commit()
     return len(frame)
 

@@ -26,7 +26,7 @@ from app.schemas.task import DeconflictionOverride, ProgressReportCreate, TaskCr
 from app.services.records import require_live, touch
 from app.services.sql import id_array
 from app.services.status_rules import ACTIVE_TASK_STATUSES, check_task_status
-from gis.area import geodesic_area_m2
+from gis.area import ellipsoid_area_m2
 from gis.geometry import clean_area_geometry, polygonal
 from gis.land_release import EXHAUSTED_M2
 
@@ -71,7 +71,7 @@ def create_task(session: Session, body: TaskCreate, *, user: str, max_vertices: 
     if body.geometry is not None:
         part = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
         ground = polygonal(shapely.intersection(ground, part.geometry))
-    area_m2 = geodesic_area_m2(ground)
+    area_m2 = ellipsoid_area_m2(ground)
     if area_m2 < EXHAUSTED_M2:
         raise Invalid("the task geometry does not overlap land remaining in its hazardous areas", field="geometry")
     values = body.model_dump(exclude={"hazardous_area_ids", "geometry", "crs", "deconfliction_override"})
