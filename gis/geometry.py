@@ -23,6 +23,8 @@ from gis.area import ellipsoid_area_m2
 
 AREA_TYPES = ("Polygon", "MultiPolygon")
 WGS84 = CRS.from_epsg(4326)
+DENSIFY_METRES = 10.0  # a 10 m chord of a projected straight line strays < 1 mm from it in lon/lat
+DENSIFY_DEGREES = 0.0001
 
 
 class GeometryError(ValueError):
@@ -154,12 +156,21 @@ def _is_wgs84(crs: str) -> bool:
 
 
 def _reproject(polygons: list[list[list[tuple[float, float]]]], crs: str) -> list[list[list[tuple[float, float]]]]:
-    transformer = Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
+    """Transform to WGS 84, densifying first so that edges keep their shape.
+
+    An edge straight in a projected CRS is curved in lon/lat; transforming only its ends would
+    shift the boundary by centimetres per kilometre and leave slivers between neighbours.
+    """
+    source = CRS.from_user_input(crs)
+    transformer = Transformer.from_crs(source, WGS84, always_xy=True)
+    step = DENSIFY_DEGREES if source.is_geographic else DENSIFY_METRES
     out = []
     for polygon in polygons:
         rings = []
         for ring in polygon:
-            xs, ys = transformer.transform([p[0] for p in ring], [p[1] for p in ring])
+            points = shapely.points(ring) if len(ring) < 4 else shapely.segmentize(shapely.linearrings(ring), step)
+            dense = shapely.get_coordinates(points)
+            xs, ys = transformer.transform(dense[:, 0], dense[:, 1])
             rings.append(list(zip(xs, ys, strict=True)))
         out.append(rings)
     flat = [c for polygon in out for ring in polygon for p in ring for c in p]

@@ -91,7 +91,7 @@ def test_a_find_in_a_closed_area_reopens_it_only_with_a_reason(client: TestClien
 @pytest.mark.parametrize(
     ("props", "status", "reason"),
     [
-        ({"category": "rocket"}, 422, "unknown contamination_types code(s) rocket"),
+        ({"category": "rocket"}, 422, "unknown category code(s) rocket"),
         ({"fate": "ignored"}, 422, "fate"),
         ({"quantity": 0}, 422, "quantity"),
         ({"geometry": {"type": "Point", "coordinates": [50.0, 136.2]}}, 422, "axes look swapped"),

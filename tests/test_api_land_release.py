@@ -268,4 +268,5 @@ def test_timeline_lists_the_work_in_date_order_with_m2_after_each_step(world: Wo
     releases = [e for e in entries if e["event"] == "release"]
     assert [round(e["remaining_area_m2"], -2) for e in releases] == [600_000, 0]
     assert entries[0]["event"] == "reported" and entries[0]["remaining_area_m2"] == pytest.approx(1_000_000, rel=1e-4)
+
     assert entries[-1]["event"] == "status" and "closed" in entries[-1]["summary"]

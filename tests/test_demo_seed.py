@@ -43,9 +43,9 @@ def test_areas_are_labelled_synthetic_and_reproducible(demo: Session) -> None:
 
 
 def test_there_is_work_of_every_kind(demo: Session) -> None:
-    kinds = dict(demo.execute(text("SELECT kind, count(*) FROM release GROUP BY kind")).tuples().all())
+    kinds = dict(demo.execute(text("SELECT kind, count(*) FROM release GROUP BY kind")).all())
     assert set(kinds) == {"cancelled", "reduced", "cleared"}
-    statuses = dict(demo.execute(text("SELECT status, count(*) FROM hazardous_area GROUP BY 1")).tuples().all())
+    statuses = dict(demo.execute(text("SELECT status, count(*) FROM hazardous_area GROUP BY 1")).all())
     assert statuses["open"] > 0 and statuses["worked_on"] > 0 and statuses["closed"] > 0
     assert scalar(demo, "SELECT count(*) FROM device_found") > 0
     assert scalar(demo, "SELECT count(*) FROM accident") > 0

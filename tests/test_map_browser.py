@@ -92,7 +92,9 @@ def offline_page() -> Iterator[OfflinePage]:
 def test_map_page_renders_hazards_offline(server: str, offline_page: OfflinePage) -> None:
     page = offline_page.page
     page.goto(f"{server}/map", wait_until="networkidle")
-    hazards = page.locator("path.leaflet-interactive[fill='#FF0000'], path.leaflet-interactive[fill='#F4A718']")
+    # CHA red, SHA amber, closed green (IMAS symbology).
+    fills = ("#FF0000", "#F4A718", "#1A9850")
+    hazards = page.locator(", ".join(f"path.leaflet-interactive[fill='{fill}']" for fill in fills))
     hazards.first.wait_for(state="attached", timeout=10_000)
     offline_page.screenshot("map-1366x768.png")
     assert offline_page.blocked == []

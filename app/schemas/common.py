@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 # KATOTTG: `UA` + 17 digits for a hromada; OCHA p-codes are its prefixes (domain.md §8).
 OblastCode = Annotated[str, StringConstraints(pattern=r"^UA\d{2}$")]
@@ -24,3 +24,22 @@ class Link(BaseModel):
     href: str
     rel: str
     type: str = "application/json"
+
+
+class NamedCrs(StrictModel):
+    """GeoJSON 2008 `crs` member; coordinates in another CRS are reprojected to WGS 84."""
+
+    type: Literal["name"] = "name"
+    properties: dict[str, str] = Field(examples=[{"name": "EPSG:32637"}])
+
+    @field_validator("properties")
+    @classmethod
+    def _has_name(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value.get("name"):
+            raise ValueError("crs.properties.name is required, e.g. 'EPSG:32637'")
+        return value
+
+    @property
+    def name(self) -> str:
+        """The declared CRS, e.g. 'EPSG:32637'."""
+        return self.properties["name"]

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from app.schemas.common import StrictModel
-from app.schemas.hazardous_area import DevicePersistence, NamedCrs
+from app.schemas.common import NamedCrs, StrictModel
+from app.schemas.hazardous_area import DevicePersistence
 
 Fate = Literal["destroyed_in_situ", "removed", "rendered_safe"]
 

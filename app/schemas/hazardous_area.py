@@ -6,9 +6,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from app.schemas.common import HromadaCode, Link, OblastCode, RaionCode, StrictModel
+from app.schemas.common import HromadaCode, Link, NamedCrs, OblastCode, RaionCode, StrictModel
 
 Classification = Literal["SHA", "CHA"]
 AreaStatus = Literal["open", "worked_on", "closed", "handed_over"]
@@ -50,25 +50,6 @@ class HazardousAreaCreateProperties(HazardousAreaFields):
     """On creation the classification is required."""
 
     classification: Classification
-
-
-class NamedCrs(StrictModel):
-    """GeoJSON 2008 `crs` member; coordinates in another CRS are reprojected to WGS 84."""
-
-    type: Literal["name"] = "name"
-    properties: dict[str, str] = Field(examples=[{"name": "EPSG:32637"}])
-
-    @field_validator("properties")
-    @classmethod
-    def _has_name(cls, value: dict[str, str]) -> dict[str, str]:
-        if not value.get("name"):
-            raise ValueError("crs.properties.name is required, e.g. 'EPSG:32637'")
-        return value
-
-    @property
-    def name(self) -> str:
-        """The declared CRS, e.g. 'EPSG:32637'."""
-        return self.properties["name"]
 
 
 class HazardousAreaCreate(StrictModel):

@@ -8,8 +8,7 @@ from typing import Any, Literal
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
 from pydantic import BaseModel, Field
 
-from app.schemas.common import Link, StrictModel
-from app.schemas.hazardous_area import NamedCrs
+from app.schemas.common import Link, NamedCrs, StrictModel
 
 ReleaseKind = Literal["cancelled", "reduced", "cleared"]
 

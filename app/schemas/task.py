@@ -7,8 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.schemas.common import StrictModel
-from app.schemas.hazardous_area import NamedCrs
+from app.schemas.common import NamedCrs, StrictModel
 
 TaskStatus = Literal["draft", "assigned", "in_progress", "suspended", "completed", "qa_passed", "qa_failed"]
 

@@ -27,7 +27,7 @@ def record_find(session: Session, body: DeviceFoundCreate, *, user: str) -> int:
     """
     props = body.properties
     activity = live_activity(session, props.activity_id)
-    check_codes(session, "contamination_types", [props.category])
+    check_codes(session, "contamination_types", [props.category], where="properties.category")
     if props.emplacement_date and props.emplacement_date > props.found_on:
         raise Invalid("emplacement_date is after found_on", field="properties.emplacement_date")
     point = None

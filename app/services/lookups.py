@@ -27,7 +27,7 @@ def list_lookups(session: Session) -> dict[str, list[dict[str, str | None]]]:
     return out
 
 
-def check_codes(session: Session, field: str, codes: Iterable[str]) -> list[str]:
+def check_codes(session: Session, field: str, codes: Iterable[str], *, where: str | None = None) -> list[str]:
     """Return the codes de-duplicated in order, or refuse unknown ones naming the known ones."""
     model = LOOKUPS[field]
     wanted = list(dict.fromkeys(codes))
@@ -36,8 +36,9 @@ def check_codes(session: Session, field: str, codes: Iterable[str]) -> list[str]
     known = list(session.scalars(select(model.code).order_by(model.sort_order, model.code)))
     unknown = [code for code in wanted if code not in known]
     if unknown:
+        name = (where or field).rsplit(".", 1)[-1]
         raise Invalid(
-            f"unknown {field} code(s) {', '.join(unknown)}; known codes: {', '.join(known)}",
-            field=f"properties.{field}",
+            f"unknown {name} code(s) {', '.join(unknown)}; known codes: {', '.join(known)}",
+            field=where or f"properties.{field}",
         )
     return wanted
