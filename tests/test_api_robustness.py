@@ -68,3 +68,36 @@ def test_random_create_bodies_get_4xx_or_201(client: TestClient, geometry: Any, 
 def test_random_list_parameters_get_200_or_422(client: TestClient, params: dict[str, str]) -> None:
     response = client.get(URL, params=params)
     assert response.status_code in (200, 422), response.text
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=8,
+)
+WRITES = [
+    ("/api/v1/activities", ["type", "organisation_id", "hazardous_area_ids", "status", "actual_start", "methods"]),
+    ("/api/v1/releases", ["type", "geometry", "properties", "crs"]),
+    ("/api/v1/tasks", ["reference", "organisation_id", "hazardous_area_ids", "status", "geometry"]),
+    ("/api/v1/devices-found", ["type", "geometry", "properties"]),
+    ("/api/v1/accidents", ["type", "geometry", "properties"]),
+    ("/api/v1/hazardous-areas/1/status", ["status", "on", "reason", "certificate_ref"]),
+    ("/api/v1/hazardous-areas/1/classification", ["classification", "evidence", "reason"]),
+    ("/api/v1/tasks/1/progress-reports", ["period_start", "period_end", "cleared_m2"]),
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    target=st.sampled_from(WRITES),
+    data=st.data(),
+)
+def test_random_bodies_on_every_write_endpoint_never_500(client: TestClient, target: Any, data: Any) -> None:
+    url, keys = target
+    body = data.draw(st.dictionaries(st.sampled_from(keys), json_values, max_size=len(keys)))
+    response = client.post(url, json=body)
+    assert response.status_code in (201, 404, 409, 410, 413, 422), response.text
