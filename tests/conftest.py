@@ -12,6 +12,9 @@ from app.db.migrations import upgrade
 from app.db.scratch import create_database, drop_database
 from app.db.session import use_database
 
+# Everything but the lookup lists; CASCADE takes the tables that refer to these.
+RECORD_TABLES = "hazardous_area, organisation, settlement, context_feature, priority_scenario"
+
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
@@ -34,7 +37,7 @@ def db(database_url: str) -> Iterator[None]:
     from app.db.session import get_engine
 
     with get_engine().begin() as conn:
-        conn.execute(text("TRUNCATE hazardous_area, organisation RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"TRUNCATE {RECORD_TABLES} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

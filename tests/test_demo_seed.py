@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.session import new_session
 from app.services.demo import DEMO_ORGANISATIONS, count_areas, load_demo
 from gis.demo import DEMO_SOURCE, generate_hazardous_areas
+from tests.conftest import RECORD_TABLES
 
 AREAS = 300
 
@@ -20,7 +21,7 @@ def demo(database_url: str) -> Iterator[Session]:
     with new_session() as session:
         load_demo(session, areas=AREAS, seed=11)
         yield session
-        session.execute(text("TRUNCATE hazardous_area, organisation RESTART IDENTITY CASCADE"))
+        session.execute(text(f"TRUNCATE {RECORD_TABLES} RESTART IDENTITY CASCADE"))
         session.commit()
 
 

@@ -1,11 +1,20 @@
 """ORM models. Vocabulary follows IMAS and the IMSMA information model (domain.md §2–3)."""
 
 from app.db.models.base import Base, Created, Lookup, Recorded
+from app.db.models.context import ContextFeature, ContextLayer, Settlement
 from app.db.models.finds import Accident, DeviceFound, Victim, VictimIdentity
 from app.db.models.hazardous_area import HazardousArea, HazardousAreaEvent
 from app.db.models.land_release import Activity, Release, activity_hazardous_area
 from app.db.models.lookups import BlockageType, ContaminationType, EvidenceType, Method
 from app.db.models.organisation import Organisation
+from app.db.models.priority import (
+    PriorityCurrent,
+    PriorityRun,
+    PriorityScenario,
+    PriorityScenarioVersion,
+    PriorityScore,
+    PriorityStale,
+)
 from app.db.models.tasking import Task, TaskDeconfliction, TaskEvent, TaskProgressReport, task_hazardous_area
 from app.db.models.vocabulary import (
     ACCIDENT_TYPES,
@@ -44,6 +53,8 @@ __all__ = [
     "Base",
     "BlockageType",
     "ContaminationType",
+    "ContextFeature",
+    "ContextLayer",
     "Created",
     "DeviceFound",
     "EvidenceType",
@@ -52,8 +63,15 @@ __all__ = [
     "Lookup",
     "Method",
     "Organisation",
+    "PriorityCurrent",
+    "PriorityRun",
+    "PriorityScenario",
+    "PriorityScenarioVersion",
+    "PriorityScore",
+    "PriorityStale",
     "Recorded",
     "Release",
+    "Settlement",
     "Task",
     "TaskDeconfliction",
     "TaskEvent",
