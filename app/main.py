@@ -8,7 +8,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import accidents, activities, devices_found, hazardous_areas, organisations, releases, system, tasks
+from app.api import (
+    accidents,
+    activities,
+    devices_found,
+    hazardous_areas,
+    organisations,
+    priorities,
+    releases,
+    system,
+    tasks,
+)
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import VENDOR_DIR, require_vendor_assets
 from app.db.session import get_engine
@@ -42,6 +52,7 @@ def create_app() -> FastAPI:
     app.include_router(tasks.router)
     app.include_router(devices_found.router)
     app.include_router(accidents.router)
+    app.include_router(priorities.router)
     app.include_router(dashboard.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
     return app

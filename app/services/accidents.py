@@ -20,6 +20,7 @@ from app.db.models import Accident, Activity, HazardousArea, Recorded, Victim, V
 from app.errors import Invalid
 from app.schemas.accident import AccidentCreate, AccidentFields, VictimCreate
 from app.services.lookups import check_codes
+from app.services.priority_stale import mark_stale_near
 from app.services.records import mark_deleted, require_live
 from gis.geometry import clean_point_geometry
 
@@ -107,6 +108,7 @@ def create_accident(session: Session, body: AccidentCreate, *, user: str) -> int
     for row, victim in zip(victims, body.properties.victims, strict=True):
         if victim.name is not None or victim.contact is not None:
             _store_identity(session, row.id, victim)
+    mark_stale_near(session, "accident", [accident.id])  # casualties near areas raise their priority
     session.commit()
     return accident.id
 
@@ -114,6 +116,7 @@ def create_accident(session: Session, body: AccidentCreate, *, user: str) -> int
 def delete_accident(session: Session, accident_id: int, *, user: str, reason: str | None) -> None:
     """Mark an accident deleted with who/when/why; it and its victims stay in the database."""
     mark_deleted(_live(session, accident_id), user, reason)
+    mark_stale_near(session, "accident", [accident_id])
     session.commit()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.db.models import EvidenceType, HazardousArea, HazardousAreaEvent
 from app.schemas.hazardous_area import ClassificationChange, StatusChange
 from app.services.lookups import check_codes
+from app.services.priority_stale import mark_areas_stale
 from app.services.records import require_live, touch
 from app.services.status_rules import AreaState, allowed_area_statuses, check_area_status, check_classification
 
@@ -36,6 +37,7 @@ def change_status(
     )
     area.status = target
     area.status_changed_on = on
+    mark_areas_stale(session, [area.id])  # closed areas leave the ranking, reopened ones return
     area.status_reason = reason
     if target == "handed_over":
         area.handed_over_on = on
@@ -118,6 +120,7 @@ def set_classification(session: Session, area_id: int, body: ClassificationChang
     area.evidence = evidence
     note_information(area, on)
     touch(area, user)
+    mark_areas_stale(session, [area.id])
     session.commit()
 
 

@@ -16,6 +16,7 @@ from app.errors import Conflict, Invalid
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
 from app.services.area_lifecycle import change_classification, change_status
 from app.services.lookups import check_codes
+from app.services.priority_stale import mark_areas_stale
 from app.services.records import mark_deleted, require_live, touch
 from gis.geometry import CleanArea, clean_area_geometry
 
@@ -118,6 +119,8 @@ def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_v
         updated_by=user,
     )
     session.add(area)
+    session.flush()
+    mark_areas_stale(session, [area.id])
     session.commit()
     return area.id, clean
 
@@ -161,6 +164,7 @@ def update_area(
         area.original_area_m2 = clean.area_m2
         area.remaining_area_m2 = clean.area_m2
     touch(area, user)
+    mark_areas_stale(session, [area_id])
     session.commit()
     return area_id, clean
 
@@ -168,6 +172,7 @@ def update_area(
 def delete_area(session: Session, area_id: int, *, user: str, reason: str | None) -> None:
     """Mark an area deleted with who/when/why; the row and its history stay."""
     mark_deleted(_live(session, area_id), user, reason)
+    mark_areas_stale(session, [area_id])
     session.commit()
 
 

@@ -17,6 +17,7 @@ from app.schemas.release import ReleaseCreate
 from app.services.activities import KIND_FOR_TYPE, WORKING_STATUSES, live_activity
 from app.services.area_lifecycle import note_information, progress_after_work
 from app.services.lookups import check_codes
+from app.services.priority_stale import mark_areas_stale
 from app.services.records import require_live, touch
 from gis.geometry import CleanArea, clean_area_geometry, polygonal
 from gis.land_release import EXHAUSTED_M2, Account, apply_release
@@ -98,6 +99,7 @@ def record_release(session: Session, body: ReleaseCreate, *, user: str, max_vert
     progress_after_work(session, area, on=props.released_on, why=f"release {release.id}", user=user)
     note_information(area, props.released_on)
     touch(area, user)
+    mark_areas_stale(session, [area.id])  # less land left: cost, farmland share and status change
     session.commit()
     return Recorded(release_id=release.id, clean=clean, late=late)
 

@@ -1,0 +1,194 @@
+"""Scoring runs and rankings: inputs from PostGIS, criteria in gis.priorities, scores back by COPY."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import numpy as np
+import orjson
+import shapely
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.db.bulk import copy_rows
+from app.db.models import PriorityRun, PriorityScenario
+from app.services.priority_scenarios import current_version, live_scenarios
+from gis.priorities import CRITERION_NAMES, Areas, Context, Parameters, score
+
+SCORED_STATUSES = ("open", "worked_on")
+# Degrees that certainly cover a distance in metres anywhere in Ukraine (1° of longitude ≥ 60 km there).
+METRES_PER_DEGREE_LOWER_BOUND = 60_000.0
+
+AREAS_SQL = """
+    SELECT id, ST_AsBinary(remaining_geom) AS wkb, classification, contamination_types, information_reliability,
+           blockages, returnees_expected, remaining_area_m2
+    FROM hazardous_area
+    WHERE deleted_at IS NULL AND status = ANY(:statuses) {only}
+    ORDER BY id
+"""
+# Context near the areas being scored: an indexed box test against their extent, widened by the reach.
+NEAR = """ AND geom && (SELECT ST_Expand(ST_Extent(remaining_geom)::geometry, :reach_deg)
+                       FROM hazardous_area WHERE id = ANY(:ids))"""
+
+
+def run(session: Session, scenario: PriorityScenario, *, user: str, area_ids: list[int] | None = None,
+        reason: str | None = None, today: date | None = None) -> PriorityRun:  # fmt: skip
+    """Score all scorable areas (or only `area_ids`) under the scenario's current version (caller commits)."""
+    started = time.perf_counter()
+    version = current_version(session, scenario)
+    params = Parameters.from_dict(version.parameters)
+    ids, areas = _areas(session, area_ids)
+    context = _context(session, params, near=ids if area_ids is not None else None, today=today or date.today())
+    result = score(areas, context, version.weights, params, today or date.today())
+    record = PriorityRun(scenario_id=scenario.id, scenario_version=scenario.version,
+                         kind="full" if area_ids is None else "incremental", seconds=0.0, areas_scored=len(ids),
+                         triggered_by=user, reason=reason)  # fmt: skip
+    session.add(record)
+    session.flush()
+    names = list(CRITERION_NAMES)
+    contributions = np.vstack([result.contributions[n] for n in names]).T if ids else np.zeros((0, len(names)))
+    raw = np.vstack([result.raw[n] for n in names]).T if ids else np.zeros((0, len(names)))
+    rows = (
+        [record.id, area_id, float(result.score[i]), _json(names, contributions[i]), _json(names, raw[i]),
+         result.gated[i]]
+        for i, area_id in enumerate(ids)
+    )  # fmt: skip
+    copy_rows(session, "priority_score", ["run_id", "hazardous_area_id", "score", "contributions", "inputs", "gated"],
+              rows)  # fmt: skip
+    _point_current_at(session, scenario.id, record.id, area_ids)
+    record.seconds = time.perf_counter() - started
+    return record
+
+
+def refresh(session: Session, *, user: str) -> list[PriorityRun]:
+    """Bring every scenario up to date: a full run for a new version, else rescore the stale areas; commit."""
+    stale = [r[0] for r in session.execute(text("SELECT hazardous_area_id FROM priority_stale FOR UPDATE"))]
+    runs = []
+    for scenario in live_scenarios(session):
+        latest = session.execute(
+            text("SELECT max(id) FROM priority_run WHERE scenario_id = :s AND scenario_version = :v AND kind = 'full'"),
+            {"s": scenario.id, "v": scenario.version},
+        ).scalar()
+        if latest is None:
+            runs.append(run(session, scenario, user=user, reason=f"first ranking of version {scenario.version}"))
+        elif stale:
+            runs.append(run(session, scenario, user=user, area_ids=stale, reason="inputs changed"))
+    if stale:
+        session.execute(text("DELETE FROM priority_stale WHERE hazardous_area_id = ANY(:ids)"), {"ids": stale})
+    session.commit()
+    return runs
+
+
+def ranking(session: Session, scenario: PriorityScenario, *, oblast_code: str | None, status: list[str],
+            limit: int, offset: int = 0) -> list[dict[str, Any]]:  # fmt: skip
+    """Areas by score (gated ones last, ties by id), ranked nationally and within the filter."""
+    filters: list[str] = []
+    params: dict[str, Any] = {"scenario": scenario.id, "limit": limit, "offset": offset}
+    if oblast_code:
+        filters.append("h.oblast_code = :oblast")
+        params["oblast"] = oblast_code
+    if status:
+        filters.append("h.status = ANY(:status)")
+        params["status"] = status
+    where = " AND ".join(filters) or "true"
+    query = f"""
+        WITH national AS (
+            SELECT c.hazardous_area_id, c.run_id, s.score, s.contributions, s.inputs, s.gated,
+                   row_number() OVER (ORDER BY s.gated IS NOT NULL, s.score DESC, c.hazardous_area_id) AS national_rank
+            FROM priority_current c
+            JOIN priority_score s ON s.run_id = c.run_id AND s.hazardous_area_id = c.hazardous_area_id
+            WHERE c.scenario_id = :scenario
+        )
+        SELECT row_number() OVER (ORDER BY n.national_rank) AS rank, n.national_rank, n.hazardous_area_id,
+               h.national_id, h.name, h.classification, h.status, h.oblast_code, h.remaining_area_m2,
+               n.score, n.contributions, n.inputs, n.gated
+        FROM national n JOIN hazardous_area h ON h.id = n.hazardous_area_id
+        WHERE {where}
+        ORDER BY n.national_rank
+        LIMIT :limit OFFSET :offset
+    """
+    return [dict(r) for r in session.execute(text(query), params).mappings()]
+
+
+def computed_at(session: Session, scenario: PriorityScenario) -> Any:
+    """When the newest scores of the scenario were computed."""
+    return session.execute(
+        text("SELECT max(started_at) FROM priority_run WHERE scenario_id = :s"), {"s": scenario.id}
+    ).scalar()
+
+
+def _areas(session: Session, only: list[int] | None) -> tuple[list[int], Areas]:
+    query = AREAS_SQL.format(only="AND id = ANY(:ids)" if only is not None else "")
+    rows = session.execute(text(query), {"statuses": list(SCORED_STATUSES), "ids": only or []}).all()
+    return [r.id for r in rows], Areas(
+        geometry=np.asarray(shapely.from_wkb([bytes(r.wkb) for r in rows]), dtype=object),
+        classification=[r.classification for r in rows],
+        contamination_types=[list(r.contamination_types) for r in rows],
+        information_reliability=[r.information_reliability for r in rows],
+        blockages=[list(r.blockages) for r in rows],
+        returnees_expected=[r.returnees_expected for r in rows],
+        remaining_m2=np.array([r.remaining_area_m2 for r in rows], dtype=float),
+    )
+
+
+def _context(session: Session, p: Parameters, *, near: list[int] | None, today: date) -> Context:
+    """Settlements, recent accidents and context layers, all of them or only those near `near`."""
+    near_sql = NEAR if near is not None else ""
+    args = {"ids": near or [], "reach_deg": p.max_reach_m / METRES_PER_DEGREE_LOWER_BOUND,
+            "since": date.fromordinal(today.toordinal() - int(p.older_months * 30.4375) - 1)}  # fmt: skip
+    settlements = session.execute(
+        text(f"SELECT ST_AsBinary(geom) AS wkb, population FROM settlement WHERE deleted_at IS NULL {near_sql}"), args
+    ).all()
+    accidents = session.execute(
+        text(
+            f"""SELECT ST_AsBinary(geom) AS wkb, occurred_on,
+                       (SELECT count(*) FROM victim v WHERE v.accident_id = accident.id) AS victims
+                FROM accident WHERE deleted_at IS NULL AND occurred_on >= :since {near_sql}"""
+        ),
+        args,
+    ).all()
+    features = session.execute(
+        text(f"SELECT layer, ST_AsBinary(geom) AS wkb FROM context_feature WHERE deleted_at IS NULL {near_sql}"), args
+    ).all()
+    layers: dict[str, list[bytes]] = {}
+    for f in features:
+        layers.setdefault(f.layer, []).append(bytes(f.wkb))
+    return Context(
+        settlements=_geoms([r.wkb for r in settlements]),
+        population=np.array([r.population for r in settlements], dtype=float),
+        accidents=_geoms([r.wkb for r in accidents]),
+        accident_dates=[r.occurred_on for r in accidents],
+        victims=np.array([r.victims for r in accidents], dtype=float),
+        layers={layer: _geoms(wkbs) for layer, wkbs in layers.items()},
+    )
+
+
+def _point_current_at(session: Session, scenario_id: int, run_id: int, only: list[int] | None) -> None:
+    """Make this run's scores current; areas no longer scorable (closed, deleted) leave the ranking."""
+    stale_scope = "AND hazardous_area_id = ANY(:ids)" if only is not None else ""
+    session.execute(
+        text(
+            f"""DELETE FROM priority_current WHERE scenario_id = :s {stale_scope}
+                AND hazardous_area_id NOT IN (SELECT hazardous_area_id FROM priority_score WHERE run_id = :r)"""
+        ),
+        {"s": scenario_id, "r": run_id, "ids": only or []},
+    )
+    session.execute(
+        text(
+            """INSERT INTO priority_current (scenario_id, hazardous_area_id, run_id, score)
+               SELECT :s, hazardous_area_id, run_id, score FROM priority_score WHERE run_id = :r
+               ON CONFLICT (scenario_id, hazardous_area_id)
+               DO UPDATE SET run_id = EXCLUDED.run_id, score = EXCLUDED.score"""
+        ),
+        {"s": scenario_id, "r": run_id},
+    )
+
+
+def _geoms(wkbs: list[Any]) -> np.ndarray:
+    return np.asarray(shapely.from_wkb([bytes(w) for w in wkbs]), dtype=object) if wkbs else np.empty(0, dtype=object)
+
+
+def _json(names: list[str], values: np.ndarray) -> str:
+    return orjson.dumps(dict(zip(names, values.tolist(), strict=True))).decode()
