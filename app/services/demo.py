@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from app.db.bulk import copy_rows, ewkb
 from app.db.models import HazardousArea, Organisation
 from app.errors import Conflict
+from app.services.context import load_demo_context
 from app.services.demo_work import load_demo_work
+from app.services.priority_scenarios import ensure_default_scenarios
 from gis.demo import DEMO_SOURCE, generate_hazardous_areas
 
 DEMO_USER = "demo-seed"
@@ -32,8 +34,8 @@ def count_areas(session: Session) -> int:
     return int(session.scalar(select(func.count()).where(HazardousArea.deleted_at.is_(None))) or 0)
 
 
-def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True) -> int:
-    """Insert demo organisations, `areas` synthetic hazardous areas and the work done on them; one transaction."""
+def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True, with_context: bool = True) -> int:
+    """Insert demo organisations, `areas` synthetic areas, the work done on them and context layers; one transaction."""
     loaded = session.scalar(select(func.count()).where(HazardousArea.source == DEMO_SOURCE))
     if loaded:
         raise Conflict(f"demo data is already loaded ({loaded:,} areas with source {DEMO_SOURCE!r})")
@@ -63,6 +65,9 @@ def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True
             ).all()
         )
         load_demo_work(session, frame, [ids[e] for e in frame["external_id"]], operators, seed=seed, user=DEMO_USER)
+    if with_context:
+        load_demo_context(session, seed=seed, user=DEMO_USER)
+    ensure_default_scenarios(session, user=DEMO_USER)
     session.commit()
     return len(frame)
 
