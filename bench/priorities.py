@@ -72,8 +72,8 @@ def run(areas: int, context_scale: float, repeat: int) -> None:
         session.execute(text("DELETE FROM priority_stale"))
         session.commit()
         session.execute(text("ANALYZE"))
-        features = sum(v for k, v in counts.items() if k != "settlements")
-        print(f"built {areas:,} areas, {counts.get('settlements', 0):,} settlements and {features:,} context "
+        features = sum(v for k, v in counts.items() if k != "settlement")
+        print(f"built {areas:,} areas, {counts['settlement']:,} settlements and {features:,} context "
               f"features in {time.perf_counter() - t0:.1f} s")  # fmt: skip
         scenario = scenario_named(session, "humanitarian")
 
@@ -92,6 +92,7 @@ def run(areas: int, context_scale: float, repeat: int) -> None:
             session.execute(text(PEER_SQL)).one()
 
         full_s = _median(full, repeat)
+        priorities.refresh(session, user="bench")  # the other scenarios' first full runs, untimed
         incremental_s = _median(incremental, 10 * repeat) / 3  # refresh rescored it for the 3 scenarios
         peer_s = _median(peer, 1)
     print(f"ours, full recompute (11 criteria, {areas:,} areas):       median {full_s:7.2f} s   target ≤ 10 s")

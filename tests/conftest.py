@@ -13,7 +13,9 @@ from app.db.scratch import create_database, drop_database
 from app.db.session import use_database
 
 # Everything but the lookup lists; CASCADE takes the tables that refer to these.
-RECORD_TABLES = "hazardous_area, organisation, settlement, context_feature, priority_scenario"
+RECORD_TABLES = (
+    "hazardous_area, organisation, settlement, context_feature, priority_scenario, priority_score, priority_current"
+)
 
 
 @pytest.fixture(scope="session")

@@ -136,6 +136,7 @@ def upgrade() -> None:
         sa.Column("seconds", sa.Double(), nullable=False),
         sa.Column("areas_scored", sa.Integer(), nullable=False),
         sa.Column("triggered_by", sa.Text(), nullable=False),
+        sa.Column("criteria", postgresql.ARRAY(sa.Text()), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.CheckConstraint("kind IN ('full', 'incremental')", name=op.f("ck_priority_run_kind")),
         sa.ForeignKeyConstraint(
@@ -166,32 +167,16 @@ def upgrade() -> None:
         sa.Column("hazardous_area_id", sa.BigInteger(), nullable=False),
         sa.Column("run_id", sa.BigInteger(), nullable=False),
         sa.Column("score", sa.Double(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["hazardous_area_id"],
-            ["hazardous_area.id"],
-            name=op.f("fk_priority_current_hazardous_area_id_hazardous_area"),
-        ),
-        sa.ForeignKeyConstraint(["run_id"], ["priority_run.id"], name=op.f("fk_priority_current_run_id_priority_run")),
-        sa.ForeignKeyConstraint(
-            ["scenario_id"], ["priority_scenario.id"], name=op.f("fk_priority_current_scenario_id_priority_scenario")
-        ),
         sa.PrimaryKeyConstraint("scenario_id", "hazardous_area_id", name=op.f("pk_priority_current")),
     )
-    op.create_index(op.f("ix_priority_current_score"), "priority_current", ["score"], unique=False)
     op.create_table(
         "priority_score",
         sa.Column("run_id", sa.BigInteger(), nullable=False),
         sa.Column("hazardous_area_id", sa.BigInteger(), nullable=False),
         sa.Column("score", sa.Double(), nullable=False),
-        sa.Column("contributions", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("inputs", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("contributions", postgresql.ARRAY(sa.Double()), nullable=False),
+        sa.Column("inputs", postgresql.ARRAY(sa.Double()), nullable=False),
         sa.Column("gated", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["hazardous_area_id"],
-            ["hazardous_area.id"],
-            name=op.f("fk_priority_score_hazardous_area_id_hazardous_area"),
-        ),
-        sa.ForeignKeyConstraint(["run_id"], ["priority_run.id"], name=op.f("fk_priority_score_run_id_priority_run")),
         sa.PrimaryKeyConstraint("run_id", "hazardous_area_id", name=op.f("pk_priority_score")),
     )
     op.create_index(op.f("ix_priority_score_hazardous_area_id"), "priority_score", ["hazardous_area_id"], unique=False)
@@ -219,7 +204,6 @@ def downgrade() -> None:
     op.drop_table("priority_stale")
     op.drop_index(op.f("ix_priority_score_hazardous_area_id"), table_name="priority_score")
     op.drop_table("priority_score")
-    op.drop_index(op.f("ix_priority_current_score"), table_name="priority_current")
     op.drop_table("priority_current")
     op.drop_table("priority_scenario_version")
     op.drop_index(op.f("ix_priority_run_scenario_id"), table_name="priority_run")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Double, ForeignKey, Identity, Integer, Text, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
@@ -46,29 +46,35 @@ class PriorityRun(Base):
     seconds: Mapped[float] = mapped_column(Double)
     areas_scored: Mapped[int] = mapped_column(Integer)
     triggered_by: Mapped[str] = mapped_column(Text)
+    criteria: Mapped[list[str]] = mapped_column(ARRAY(Text))
     reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PriorityScore(Base):
-    """An area's score in a run, with each criterion's contribution (the "why")."""
+    """An area's score in a run, with each criterion's contribution (the "why").
+
+    Derived data written only by the scoring service, 100,000 rows a run: no foreign keys, whose
+    per-row checks would cost more than the scoring itself (runs are append-only, areas never deleted).
+    """
 
     __tablename__ = "priority_score"
-    run_id: Mapped[int] = mapped_column(ForeignKey("priority_run.id"), primary_key=True)
-    hazardous_area_id: Mapped[int] = mapped_column(ForeignKey("hazardous_area.id"), primary_key=True, index=True)
+    run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hazardous_area_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
     score: Mapped[float] = mapped_column(Double)
-    contributions: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Arrays in the order of the run's `criteria`: compact, and written by COPY without JSON encoding.
+    contributions: Mapped[list[float]] = mapped_column(ARRAY(Double))
+    inputs: Mapped[list[float]] = mapped_column(ARRAY(Double))
     gated: Mapped[str | None] = mapped_column(Text)
 
 
 class PriorityCurrent(Base):
-    """Where each area's latest score for a scenario lives: the run that scored it last."""
+    """Where each area's latest score for a scenario lives: the run that scored it last (derived, no FKs)."""
 
     __tablename__ = "priority_current"
-    scenario_id: Mapped[int] = mapped_column(ForeignKey("priority_scenario.id"), primary_key=True)
-    hazardous_area_id: Mapped[int] = mapped_column(ForeignKey("hazardous_area.id"), primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("priority_run.id"))
-    score: Mapped[float] = mapped_column(Double, index=True)
+    scenario_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hazardous_area_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    run_id: Mapped[int] = mapped_column(BigInteger)
+    score: Mapped[float] = mapped_column(Double)
 
 
 class PriorityStale(Base):
