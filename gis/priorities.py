@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -148,21 +149,38 @@ class Scored:
 
 
 def criteria(
-    areas: Areas, context: Context, p: Parameters, today: date
+    areas: Areas, context: Context, p: Parameters, today: date, *, workers: int = 2
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Raw indicators and their [0, 1] values for every area."""
-    shapes = _local(areas.geometry)
-    n = len(shapes)
-    raw: dict[str, FloatArray] = {}
-    raw["population"] = _reach(shapes, _local(context.settlements), p.population_reach_m, context.population)
+    n = len(areas.geometry)
     age = np.array([_age_weight(d, today, p) for d in context.accident_dates])
-    raw["casualties"] = _reach(shapes, _local(context.accidents), p.accident_reach_m, age * (1 + context.victims))
-    raw["farmland"] = _inside(shapes, _local(context.layers.get("farmland")), shapely.area)
-    raw["roads"] = _inside(shapes, _local(context.layers.get("road")), shapely.length)
-    services = np.concatenate([_local(context.layers.get(layer)) for layer in SERVICE_LAYERS])
-    raw["services"] = _reach(shapes, services, p.service_reach_m, np.ones(len(services)))
-    assets = np.concatenate([_local(context.layers.get(layer)) for layer in INFRASTRUCTURE_LAYERS])
-    raw["infrastructure"] = _reach(shapes, assets, p.infrastructure_reach_m, np.ones(len(assets)))
+    layers = {
+        "settlements": _local(context.settlements),
+        "accidents": _local(context.accidents),
+        "farmland": _local(context.layers.get("farmland")),
+        "roads": _local(context.layers.get("road")),
+        "services": np.concatenate([_local(context.layers.get(layer)) for layer in SERVICE_LAYERS]),
+        "assets": np.concatenate([_local(context.layers.get(layer)) for layer in INFRASTRUCTURE_LAYERS]),
+    }
+    weights = {"settlements": context.population, "accidents": age * (1 + context.victims),
+               "services": np.ones(len(layers["services"])), "assets": np.ones(len(layers["assets"]))}  # fmt: skip
+
+    def spatial(rows: npt.NDArray[np.intp]) -> dict[str, FloatArray]:
+        shapes = _local(areas.geometry[rows])
+        return {
+            "population": _reach(shapes, layers["settlements"], p.population_reach_m, weights["settlements"]),
+            "casualties": _reach(shapes, layers["accidents"], p.accident_reach_m, weights["accidents"]),
+            "farmland": _inside(shapes, layers["farmland"], shapely.area),
+            "roads": _inside(shapes, layers["roads"], shapely.length),
+            "services": _reach(shapes, layers["services"], p.service_reach_m, weights["services"]),
+            "infrastructure": _reach(shapes, layers["assets"], p.infrastructure_reach_m, weights["assets"]),
+        }
+
+    # GEOS and PROJ release the GIL: chunks of areas run on separate cores.
+    chunks = [c for c in np.array_split(np.arange(n), max(1, min(workers, n // 10_000))) if len(c)] or [np.arange(0)]
+    with ThreadPoolExecutor(len(chunks)) as pool:
+        parts = list(pool.map(spatial, chunks))
+    raw: dict[str, FloatArray] = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     raw["recorded_blockages"] = np.array([len(b) for b in areas.blockages], dtype=float)
     raw["device_severity"] = np.array([max((p.severity.get(c, 0.0) for c in types), default=0.0)
                                        for types in areas.contamination_types])  # fmt: skip
@@ -241,7 +259,11 @@ def _inside(areas: Geoms, features: Geoms, measure: Callable[[Geoms], FloatArray
     if len(features) == 0 or len(areas) == 0:
         return np.zeros(len(areas))
     area_i, feature_i = shapely.STRtree(features).query(areas, predicate="intersects")
-    pieces = shapely.intersection(areas[area_i], features[feature_i])
+    # An area lying wholly inside a big field is the common case: no overlay needed for it.
+    whole = shapely.covers(features[feature_i], areas[area_i])
+    pieces = areas[area_i].copy()
+    cut = ~whole
+    pieces[cut] = shapely.intersection(areas[area_i[cut]], features[feature_i[cut]])
     return np.bincount(area_i, weights=measure(pieces), minlength=len(areas)).astype(float)
 
 

@@ -22,7 +22,7 @@ SCORED_STATUSES = ("open", "worked_on")
 METRES_PER_DEGREE_LOWER_BOUND = 60_000.0
 
 AREAS_SQL = """
-    SELECT id, ST_AsBinary(remaining_geom) AS wkb, classification, contamination_types, information_reliability,
+    SELECT id, remaining_geom AS wkb, classification, contamination_types, information_reliability,
            blockages, returnees_expected, remaining_area_m2
     FROM hazardous_area
     WHERE deleted_at IS NULL AND status = ANY(:statuses) {only}
@@ -124,7 +124,7 @@ def _areas(session: Session, only: list[int] | None) -> tuple[list[int], Areas]:
         ":statuses", "%(statuses)s"
     )
     # Straight from the driver: 100,000 rows through ORM-level row processing cost seconds.
-    # Binary results: geometries arrive as raw WKB instead of hex text.
+    # Binary results: geometries arrive as EWKB bytes, with no hex text to encode and decode.
     cursor = session.connection().connection.driver_connection.cursor(binary=True)  # type: ignore[union-attr]
     rows = cursor.execute(query, {"statuses": list(SCORED_STATUSES), "ids": only or []}).fetchall()
     columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in range(8)]
