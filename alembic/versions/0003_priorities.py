@@ -179,7 +179,6 @@ def upgrade() -> None:
         sa.Column("gated", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("run_id", "hazardous_area_id", name=op.f("pk_priority_score")),
     )
-    op.create_index(op.f("ix_priority_score_hazardous_area_id"), "priority_score", ["hazardous_area_id"], unique=False)
     op.create_table(
         "priority_stale",
         sa.Column("hazardous_area_id", sa.BigInteger(), nullable=False),
@@ -202,7 +201,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     op.drop_table("priority_stale")
-    op.drop_index(op.f("ix_priority_score_hazardous_area_id"), table_name="priority_score")
     op.drop_table("priority_score")
     op.drop_table("priority_current")
     op.drop_table("priority_scenario_version")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from datetime import date
 from typing import Any
@@ -12,7 +11,7 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.db.bulk import copy_text
+from app.db.bulk import copy_keyed_float_rows
 from app.db.models import PriorityRun, PriorityScenario
 from app.services.priority_scenarios import current_version, live_scenarios
 from gis.priorities import CRITERION_NAMES, Areas, Context, Parameters, Scored, score
@@ -176,15 +175,17 @@ def _store_scores(session: Session, run_id: int, ids: list[int], result: Scored,
     """COPY the scores with contributions and raw inputs as arrays ordered like `names` (no JSON per row)."""
     if not ids:
         return
-    matrix = np.column_stack(
-        [np.full(len(ids), run_id), ids, result.score, *(result.contributions[n] for n in names),
-         *(result.raw[n] for n in names)]
-    )  # fmt: skip
-    numbers = ",".join(["%.17g"] * len(names))
-    buffer = io.StringIO()
-    np.savetxt(buffer, matrix, fmt=f"%d\t%d\t%.17g\t{{{numbers}}}\t{{{numbers}}}")
-    copy_text(session, "priority_score", ["run_id", "hazardous_area_id", "score", "contributions", "inputs"],
-              buffer.getvalue())  # fmt: skip
+    copy_keyed_float_rows(
+        session,
+        "priority_score",
+        ["run_id", "hazardous_area_id", "score", "contributions", "inputs"],
+        keys=[np.full(len(ids), run_id, dtype=np.int64), np.asarray(ids, dtype=np.int64)],
+        values=result.score,
+        arrays=[
+            np.column_stack([result.contributions[n] for n in names]),
+            np.column_stack([result.raw[n] for n in names]),
+        ],
+    )
     gated = [{"r": run_id, "a": area_id, "g": why} for area_id, why in zip(ids, result.gated, strict=True) if why]
     if gated:
         session.execute(

@@ -59,7 +59,7 @@ class PriorityScore(Base):
 
     __tablename__ = "priority_score"
     run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    hazardous_area_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    hazardous_area_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     score: Mapped[float] = mapped_column(Double)
     # Arrays in the order of the run's `criteria`: compact, and written by COPY without JSON encoding.
     contributions: Mapped[list[float]] = mapped_column(ARRAY(Double))
