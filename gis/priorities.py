@@ -238,7 +238,12 @@ def _local(geometries: Geoms | None) -> Geoms:
     """Lon/lat geometries in the local equal-area projection."""
     if geometries is None or len(geometries) == 0:
         return np.empty(0, dtype=object)
-    return shapely.transform(np.asarray(geometries, dtype=object), _project, interleaved=False)
+    local = shapely.transform(np.asarray(geometries, dtype=object), _project, interleaved=False)
+    # Rings that nearly touch in lon/lat can cross after projection; overlays would then fail.
+    invalid = ~shapely.is_valid(local)
+    if invalid.any():
+        local[invalid] = shapely.make_valid(local[invalid])
+    return local
 
 
 def _project(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:

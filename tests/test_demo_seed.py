@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -128,3 +129,17 @@ def test_finds_lie_in_their_areas(demo: Session) -> None:
            WHERE NOT ST_DWithin(d.geom::geography, h.geom::geography, 1)""",
     )
     assert outside == 0
+
+
+def test_the_demo_can_be_ranked_under_every_default_scenario(demo: Session) -> None:
+    # Regression: remaining land that is valid in lon/lat could turn invalid in the local projection.
+    from app.main import app
+
+    demo.commit()  # end this session's read transaction: the API works on its own connections
+    client = TestClient(app)
+    for scenario in ("humanitarian", "agricultural recovery", "infrastructure"):
+        response = client.get("/api/v1/priorities", params={"scenario": scenario, "limit": 5})
+        assert response.status_code == 200, response.text
+        items = response.json()["items"]
+        assert [i["rank"] for i in items] == [1, 2, 3, 4, 5]
+        assert items[0]["score"] >= items[-1]["score"] > 0

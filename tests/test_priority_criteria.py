@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
+from gis.area import ellipsoid_area_m2
 from gis.priorities import CRITERION_NAMES, LOCAL_CRS, Areas, Context, Parameters, score
 
 TODAY = date(2025, 11, 1)
@@ -168,3 +169,38 @@ def test_removing_a_weight_removes_exactly_its_contribution(weights: dict[str, f
     without = score(world, ctx, {**weights, dropped: 0.0}, P, TODAY)
     assert np.all(without.contributions[dropped] == 0)
     assert without.score == pytest.approx(full.score - full.contributions[dropped], abs=1e-9)
+
+
+# Remaining land of a demo area after a release: valid in lon/lat, self-intersecting once projected.
+SPIKY_WKT = (
+    "MULTIPOLYGON(((37.898488 49.053856,37.901591 49.051307,37.905491 49.047591,37.904772 49.045049,"
+    "37.907514 49.040827,37.907388 49.038088,37.902458 49.042351,37.897212 49.044864,37.894437 49.049392,"
+    "37.893759 49.051425,37.890011 49.056054,37.890558 49.056855,37.888153 49.060766,"
+    "37.89043497974297 49.05705505497931,37.89484413960703 49.057991716627114,37.898488 49.053856)))"
+)
+
+
+def test_area_invalid_in_the_local_projection_is_still_scored() -> None:
+    area = shapely.from_wkt(SPIKY_WKT)
+    assert area.is_valid
+    centre = area.centroid
+    east_half = box(centre.x, centre.y - 1, centre.x + 1, centre.y + 1)  # a field over its eastern half
+    world = Areas(
+        geometry=np.array([area], dtype=object),
+        classification=["SHA"],
+        contamination_types=[[]],
+        information_reliability=[None],
+        blockages=[[]],
+        returnees_expected=[None],
+        remaining_m2=np.array([ellipsoid_area_m2(area)]),
+    )
+    ctx = Context(
+        settlements=np.empty(0, dtype=object),
+        population=np.zeros(0),
+        accidents=np.empty(0, dtype=object),
+        accident_dates=[],
+        victims=np.zeros(0),
+        layers={"farmland": np.array([east_half], dtype=object)},
+    )
+    share = score(world, ctx, {"farmland": 1.0}, P, TODAY).values["farmland"][0]
+    assert 0.3 < share < 0.7
