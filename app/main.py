@@ -18,6 +18,7 @@ from app.api import (
     releases,
     system,
     tasks,
+    tiles,
 )
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import VENDOR_DIR, require_vendor_assets
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app.include_router(devices_found.router)
     app.include_router(accidents.router)
     app.include_router(priorities.router)
+    app.include_router(tiles.router)
     app.include_router(dashboard.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
     return app

@@ -1,0 +1,95 @@
+"""Vector tiles decoded with mapbox-vector-tile and checked against SQL."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mapbox_vector_tile
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from tests.factories import area_feature, square
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """XYZ tile holding a lon/lat point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+@pytest.fixture
+def areas(client: TestClient) -> list[dict[str, Any]]:
+    specs = [
+        (36.20, 50.00, {"classification": "CHA", "name": "one", "contamination_types": ["ap_mine", "uxo"]}),
+        (36.22, 50.00, {"classification": "SHA", "name": "two", "status": "worked_on"}),
+        (36.24, 50.01, {"classification": "SHA", "name": "three"}),
+        (32.60, 46.60, {"classification": "CHA", "name": "kherson"}),
+    ]
+    return [client.post("/api/v1/hazardous-areas", json=area_feature(square(x, y), **p)).json() for x, y, p in specs]
+
+
+def decode(content: bytes) -> list[dict[str, Any]]:
+    layers = mapbox_vector_tile.decode(content)
+    return list(layers["hazardous_areas"]["features"]) if "hazardous_areas" in layers else []
+
+
+@pytest.mark.parametrize("z", [6, 9, 12])
+def test_tile_holds_the_areas_sql_finds_in_it(
+    client: TestClient, areas: list[dict[str, Any]], database_url: str, z: int
+) -> None:
+    x, y = tile_of(36.21, 50.005, z)
+    response = client.get(f"/tiles/hazardous-areas/{z}/{x}/{y}.mvt")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MVT
+    features = decode(response.content)
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        expected = conn.execute(
+            text(
+                """SELECT id, name, classification, status, round(remaining_area_m2)::bigint AS m2
+                   FROM hazardous_area WHERE geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) ORDER BY id"""
+            ),
+            {"z": z, "x": x, "y": y},
+        ).all()
+    engine.dispose()
+    assert len(expected) >= 1
+    got = sorted((f["id"], f["properties"]["name"], f["properties"]["classification"], f["properties"]["status"],
+                  f["properties"]["remaining_area_m2"]) for f in features)  # fmt: skip
+    assert got == [tuple(row) for row in expected]
+    assert "kherson" not in [f["properties"]["name"] for f in features]
+
+
+def test_filters_change_the_tile(client: TestClient, areas: list[dict[str, Any]]) -> None:
+    x, y = tile_of(36.21, 50.005, 9)
+    url = f"/tiles/hazardous-areas/9/{x}/{y}.mvt"
+    names = {f["properties"]["name"] for f in decode(client.get(url, params={"classification": "SHA"}).content)}
+    assert names == {"two", "three"}
+    names = {f["properties"]["name"] for f in decode(client.get(url, params={"status": "worked_on"}).content)}
+    assert names == {"two"}
+    assert client.get(url, params={"status": "gone"}).status_code == 422
+
+
+def test_etag_gives_304_until_the_data_changes(client: TestClient, areas: list[dict[str, Any]]) -> None:
+    x, y = tile_of(36.21, 50.005, 10)
+    url = f"/tiles/hazardous-areas/10/{x}/{y}.mvt"
+    first = client.get(url)
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    client.patch(f"/api/v1/hazardous-areas/{areas[0]['id']}", json={"properties": {"name": "renamed"}})
+    changed = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert changed.status_code == 200
+    assert "renamed" in {f["properties"]["name"] for f in decode(changed.content)}
+
+
+def test_empty_and_bad_tiles(client: TestClient, areas: list[dict[str, Any]]) -> None:
+    empty = client.get("/tiles/hazardous-areas/12/0/0.mvt")
+    assert empty.status_code == 200 and decode(empty.content) == []
+    assert client.get("/tiles/hazardous-areas/3/8/0.mvt").status_code == 422
+    assert client.get("/tiles/hazardous-areas/23/0/0.mvt").status_code == 422
+    assert client.get("/tiles/hazardous-areas/-1/0/0.mvt").status_code == 422
