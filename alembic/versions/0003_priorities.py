@@ -166,7 +166,6 @@ def upgrade() -> None:
         sa.Column("scenario_id", sa.BigInteger(), nullable=False),
         sa.Column("hazardous_area_id", sa.BigInteger(), nullable=False),
         sa.Column("run_id", sa.BigInteger(), nullable=False),
-        sa.Column("score", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("scenario_id", "hazardous_area_id", name=op.f("pk_priority_current")),
     )
     op.create_table(

@@ -199,8 +199,8 @@ def _point_current_at(session: Session, scenario_id: int, run_id: int, only: lis
         session.execute(text("DELETE FROM priority_current WHERE scenario_id = :s"), {"s": scenario_id})
         session.execute(
             text(
-                """INSERT INTO priority_current (scenario_id, hazardous_area_id, run_id, score)
-                   SELECT :s, hazardous_area_id, run_id, score FROM priority_score WHERE run_id = :r"""
+                """INSERT INTO priority_current (scenario_id, hazardous_area_id, run_id)
+                   SELECT :s, hazardous_area_id, run_id FROM priority_score WHERE run_id = :r"""
             ),
             {"s": scenario_id, "r": run_id},
         )
@@ -215,10 +215,10 @@ def _point_current_at(session: Session, scenario_id: int, run_id: int, only: lis
     )
     session.execute(
         text(
-            """INSERT INTO priority_current (scenario_id, hazardous_area_id, run_id, score)
-               SELECT :s, hazardous_area_id, run_id, score FROM priority_score WHERE run_id = :r
+            """INSERT INTO priority_current (scenario_id, hazardous_area_id, run_id)
+               SELECT :s, hazardous_area_id, run_id FROM priority_score WHERE run_id = :r
                ON CONFLICT (scenario_id, hazardous_area_id)
-               DO UPDATE SET run_id = EXCLUDED.run_id, score = EXCLUDED.score"""
+               DO UPDATE SET run_id = EXCLUDED.run_id"""
         ),
         {"s": scenario_id, "r": run_id},
     )

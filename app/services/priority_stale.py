@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# The farthest any criterion looks from an area (gis.priorities: population reach), in metres.
-MAX_REACH_M = 10_000.0
+from gis.priorities import Parameters
+
+# The farthest any criterion looks from an area with the default parameters, in metres.
+MAX_REACH_M = Parameters().max_reach_m
 
 
 def mark_areas_stale(session: Session, area_ids: Iterable[int]) -> None:

@@ -74,7 +74,6 @@ class PriorityCurrent(Base):
     scenario_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     hazardous_area_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     run_id: Mapped[int] = mapped_column(BigInteger)
-    score: Mapped[float] = mapped_column(Double)
 
 
 class PriorityStale(Base):
