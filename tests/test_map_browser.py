@@ -89,20 +89,29 @@ def offline_page() -> Iterator[OfflinePage]:
 
 
 @pytest.mark.browser
-def test_map_page_renders_hazards_offline(server: str, offline_page: OfflinePage) -> None:
+def test_map_page_renders_hazards_from_vector_tiles_offline(server: str, offline_page: OfflinePage) -> None:
     page = offline_page.page
+    tiles: list[str] = []
+    page.on("response", lambda r: tiles.append(r.url) if "/tiles/hazardous-areas/" in r.url and r.ok else None)
     page.goto(f"{server}/map", wait_until="networkidle")
-    # CHA red, SHA amber, closed green (IMAS symbology).
+    # CHA red, SHA amber, closed green (IMAS symbology), drawn by VectorGrid's SVG renderer.
     fills = ("#FF0000", "#F4A718", "#1A9850")
-    hazards = page.locator(", ".join(f"path.leaflet-interactive[fill='{fill}']" for fill in fills))
+    hazards = page.locator(", ".join(f"path[fill='{fill}']" for fill in fills))
     hazards.first.wait_for(state="attached", timeout=10_000)
     offline_page.screenshot("map-1366x768.png")
     assert offline_page.blocked == []
     assert offline_page.errors == []
-    assert hazards.count() == DEMO_AREAS
+    assert tiles, "no vector tile was requested"
+    assert all(url.split("?")[0].endswith(".mvt") for url in tiles)
+    assert hazards.count() > 0
     legend = page.locator("#legend").inner_text()
-    assert f"{DEMO_AREAS} shown of {DEMO_AREAS}" in legend
+    assert f"{DEMO_AREAS} recorded" in legend
     assert "CHA" in legend and "SHA" in legend
+    # Clicking an area opens its details.
+    hazards.first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert "m² remaining" in popup.inner_text() and "timeline" in popup.inner_text()
 
 
 @pytest.mark.browser

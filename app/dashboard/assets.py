@@ -10,6 +10,7 @@ VENDOR_URL = "/static/vendor"
 # folium's asset lists are class attributes shared by every map: pages set these per instance.
 JS = [("leaflet", f"{VENDOR_URL}/leaflet/dist/leaflet.js")]
 CSS = [("leaflet_css", f"{VENDOR_URL}/leaflet/dist/leaflet.css")]
+VECTORGRID_JS = [("vectorgrid", f"{VENDOR_URL}/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js")]
 SWAGGER_JS = f"{VENDOR_URL}/swagger-ui-dist/swagger-ui-bundle.js"
 SWAGGER_CSS = f"{VENDOR_URL}/swagger-ui-dist/swagger-ui.css"
 SWAGGER_FAVICON = f"{VENDOR_URL}/swagger-ui-dist/favicon-32x32.png"
@@ -17,7 +18,7 @@ SWAGGER_FAVICON = f"{VENDOR_URL}/swagger-ui-dist/favicon-32x32.png"
 
 def require_vendor_assets() -> None:
     """Fail at start-up, with the fix, rather than serve a map page that cannot load."""
-    urls = [url for _, url in JS + CSS] + [SWAGGER_JS, SWAGGER_CSS, SWAGGER_FAVICON]
+    urls = [url for _, url in JS + CSS + VECTORGRID_JS] + [SWAGGER_JS, SWAGGER_CSS, SWAGGER_FAVICON]
     missing = [url for url in urls if not (VENDOR_DIR / url.removeprefix(VENDOR_URL + "/")).is_file()]
     if missing:
         raise RuntimeError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -10,12 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.api.deps import SessionDep, SettingsDep
 from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
 from app.dashboard.map import build_hazard_map
-from app.services.map_layers import hazard_layer
+from app.services.map_layers import hazard_summary
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
-
-# Embedded GeoJSON stays small enough to render quickly; vector tiles take over for national scale.
-MAP_FEATURE_CAP = 5_000
 
 
 @router.get("/")
@@ -39,11 +35,10 @@ def api_docs() -> HTMLResponse:
 @router.get("/map", response_class=HTMLResponse)
 def hazard_map(session: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """Hazardous areas on a map, with every asset served by this app."""
-    layer = hazard_layer(session, MAP_FEATURE_CAP)
+    summary = hazard_summary(session)
     fmap = build_hazard_map(
-        orjson.loads(layer.collection),
-        total=layer.total,
-        bounds=layer.bounds,
+        total=summary.total,
+        bounds=summary.bounds,
         basemap_url=settings.basemap_url,
         basemap_attribution=settings.basemap_attribution,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
 FILL = {"CHA": "#FF0000", "SHA": "#F4A718"}
 OUTLINE = {"CHA": "#9E0000", "SHA": "#8A5A00"}
@@ -10,25 +10,25 @@ RELEASED = "#1A9850"
 DASHED = "6 4"
 
 
-def hazard_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Fill by classification; outline solid when open, dashed when worked on, green when closed."""
-    props = feature["properties"]
-    status = props["status"]
-    closed = status in ("closed", "handed_over")
-    return {
-        "fillColor": RELEASED if closed else FILL[props["classification"]],
-        "fillOpacity": 0.45,
-        "color": RELEASED if closed else OUTLINE[props["classification"]],
-        "weight": 1.5,
-        "dashArray": DASHED if status == "worked_on" else None,
-    }
+def hazard_style_js() -> str:
+    """A VectorGrid style function from the palette above (the only source of these colours).
+
+    Fill by classification; outline solid when open, dashed when worked on, green when closed.
+    """
+    return f"""function (p) {{
+        var closed = p.status === 'closed' || p.status === 'handed_over';
+        return {{fill: true, weight: 1.5, fillOpacity: 0.45,
+                 fillColor: closed ? '{RELEASED}' : {json.dumps(FILL)}[p.classification],
+                 color: closed ? '{RELEASED}' : {json.dumps(OUTLINE)}[p.classification],
+                 dashArray: p.status === 'worked_on' ? '{DASHED}' : null}};
+    }}"""
 
 
 LEGEND_HTML = """
 <div id="legend" style="position: fixed; bottom: 28px; right: 12px; z-index: 1000; background: #fff;
      padding: 8px 12px; border: 1px solid #888; border-radius: 4px; font: 13px/1.5 sans-serif;">
   <strong>Hazardous areas</strong>
-  <span style="color:#555">({shown:,} shown of {total:,})</span><br>
+  <span style="color:#555">({total:,} recorded)</span><br>
   <span style="display:inline-block;width:16px;height:10px;background:#FF0000;opacity:.6;
         border:1px solid #9E0000"></span> CHA &mdash; confirmed (direct evidence)<br>
   <span style="display:inline-block;width:16px;height:10px;background:#F4A718;opacity:.6;
