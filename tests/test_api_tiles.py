@@ -93,3 +93,36 @@ def test_empty_and_bad_tiles(client: TestClient, areas: list[dict[str, Any]]) ->
     assert client.get("/tiles/hazardous-areas/3/8/0.mvt").status_code == 422
     assert client.get("/tiles/hazardous-areas/23/0/0.mvt").status_code == 422
     assert client.get("/tiles/hazardous-areas/-1/0/0.mvt").status_code == 422
+
+
+def test_release_and_task_tiles(client: TestClient, areas: list[dict[str, Any]]) -> None:
+    org = client.post("/api/v1/organisations", json={"name": "Op", "kind": "ngo"}).json()["id"]
+    area = areas[0]["id"]
+    task = client.post(
+        "/api/v1/tasks",
+        json={"reference": "T-7", "organisation_id": org, "hazardous_area_ids": [area], "status": "assigned"},
+    )
+    assert task.status_code == 201
+    activity = client.post(
+        "/api/v1/activities",
+        json={"type": "nts", "organisation_id": org, "hazardous_area_ids": [area], "status": "ongoing",
+              "actual_start": "2025-05-01"},
+    ).json()["id"]  # fmt: skip
+    west_half = square(36.20, 50.00, size=0.005)
+    release = {"type": "Feature", "geometry": west_half,
+               "properties": {"activity_id": activity, "hazardous_area_id": area, "kind": "cancelled",
+                              "method": "nts", "released_on": "2025-05-03"}}  # fmt: skip
+    counted = client.post("/api/v1/releases", json=release).json()["properties"]["area_m2"]
+    x, y = tile_of(36.21, 50.005, 12)
+    released = mapbox_vector_tile.decode(client.get(f"/tiles/releases/12/{x}/{y}.mvt").content)["releases"]
+    assert [(f["properties"]["kind"], f["properties"]["area_m2"]) for f in released["features"]] == [
+        ("cancelled", round(counted))
+    ]
+    tasks = mapbox_vector_tile.decode(client.get(f"/tiles/tasks/12/{x}/{y}.mvt").content)["tasks"]
+    assert [(f["properties"]["reference"], f["properties"]["organisation"]) for f in tasks["features"]] == [
+        ("T-7", "Op")
+    ]
+    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"status": "draft"}).content == b""
+    refused = client.get(f"/tiles/releases/12/{x}/{y}.mvt", params={"classification": "CHA"})
+    assert refused.status_code == 422 and "cannot be filtered by classification" in refused.text
+    assert client.get(f"/tiles/roads/12/{x}/{y}.mvt").status_code == 422
