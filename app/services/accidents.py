@@ -20,6 +20,7 @@ from app.db.models import Accident, Activity, HazardousArea, Recorded, Victim, V
 from app.errors import Invalid
 from app.schemas.accident import AccidentCreate, AccidentFields, VictimCreate
 from app.services.lookups import check_codes
+from app.services.pagination import keyset_page
 from app.services.priority_stale import mark_stale_near
 from app.services.records import mark_deleted, require_live
 from gis.geometry import clean_point_geometry
@@ -81,9 +82,7 @@ def list_accidents(session: Session, flt: AccidentFilter, *, after_id: int | Non
         query = query.where(Accident.type.in_(flt.type))
     if flt.hazardous_area_id is not None:
         query = query.where(Accident.hazardous_area_id == flt.hazardous_area_id)
-    if after_id is not None:
-        query = query.where(Accident.id > after_id)
-    return list(session.execute(query.order_by(Accident.id).limit(limit)).mappings())
+    return keyset_page(session, query, Accident.id, after_id=after_id, limit=limit)
 
 
 def get_accident(session: Session, accident_id: int) -> RowMapping:

@@ -24,6 +24,7 @@ from app.errors import Conflict, Invalid
 from app.schemas.activity import ActivityCreate, ActivityFields
 from app.services.area_lifecycle import progress_after_work
 from app.services.lookups import check_codes
+from app.services.pagination import keyset_page
 from app.services.records import require_live, touch
 from app.services.sql import id_array
 from app.services.status_rules import check_activity_status
@@ -161,9 +162,7 @@ def list_activities(session: Session, flt: ActivityFilter, *, after_id: int | No
             activity_hazardous_area.c.hazardous_area_id == flt.hazardous_area_id
         )
         query = query.where(Activity.id.in_(linked))
-    if after_id is not None:
-        query = query.where(Activity.id > after_id)
-    return list(session.execute(query.order_by(Activity.id).limit(limit)).mappings())
+    return keyset_page(session, query, Activity.id, after_id=after_id, limit=limit)
 
 
 def _start_work(session: Session, activity: Activity, areas: list[HazardousArea], *, user: str) -> None:

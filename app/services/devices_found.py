@@ -15,6 +15,7 @@ from app.schemas.device_found import DeviceFoundCreate
 from app.services.activities import areas_of, live_activity
 from app.services.area_lifecycle import change_status, note_information
 from app.services.lookups import check_codes
+from app.services.pagination import keyset_page
 from app.services.records import require_live, touch
 from gis.geometry import clean_point_geometry
 
@@ -87,9 +88,7 @@ def list_finds(
         query = query.where(DeviceFound.hazardous_area_id == hazardous_area_id)
     if category:
         query = query.where(DeviceFound.category.in_(category))
-    if after_id is not None:
-        query = query.where(DeviceFound.id > after_id)
-    return list(session.execute(query.order_by(DeviceFound.id).limit(limit)).mappings())
+    return keyset_page(session, query, DeviceFound.id, after_id=after_id, limit=limit)
 
 
 def _area_of_find(session: Session, activity_id: int, area_id: int | None, point: Any) -> HazardousArea | None:

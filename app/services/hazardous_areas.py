@@ -16,6 +16,7 @@ from app.errors import Conflict, Invalid
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
 from app.services.area_lifecycle import change_classification, change_status
 from app.services.lookups import check_codes
+from app.services.pagination import keyset_page
 from app.services.priority_stale import mark_areas_stale
 from app.services.records import mark_deleted, require_live, touch
 from gis.geometry import CleanArea, clean_area_geometry
@@ -83,9 +84,7 @@ def list_areas(session: Session, flt: AreaFilter, *, after_id: int | None, limit
         query = query.where(HazardousArea.reported_on <= flt.reported_to)
     if flt.updated_since:
         query = query.where(HazardousArea.updated_at >= flt.updated_since)
-    if after_id is not None:
-        query = query.where(HazardousArea.id > after_id)
-    return list(session.execute(query.order_by(HazardousArea.id).limit(limit)).mappings())
+    return keyset_page(session, query, HazardousArea.id, after_id=after_id, limit=limit)
 
 
 def get_area(session: Session, area_id: int) -> RowMapping:

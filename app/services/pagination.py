@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 
@@ -25,3 +29,10 @@ def decode_cursor(cursor: str | None) -> int | None:
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise Invalid("cursor is not one this API issued: use the `next` link as given", field="cursor") from error
+
+
+def keyset_page(session: Session, query: Select[Any], id_column: Any, *, after_id: int | None, limit: int) -> list[Any]:
+    """Rows of `query` after `after_id`, in id order, at most `limit` of them, as mappings."""
+    if after_id is not None:
+        query = query.where(id_column > after_id)
+    return list(session.execute(query.order_by(id_column).limit(limit)).mappings())

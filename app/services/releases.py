@@ -17,6 +17,7 @@ from app.schemas.release import ReleaseCreate
 from app.services.activities import KIND_FOR_TYPE, WORKING_STATUSES, live_activity
 from app.services.area_lifecycle import note_information, progress_after_work
 from app.services.lookups import check_codes
+from app.services.pagination import keyset_page
 from app.services.priority_stale import mark_areas_stale
 from app.services.records import require_live, touch
 from gis.geometry import CleanArea, clean_area_geometry, polygonal
@@ -142,9 +143,7 @@ def list_releases(
         query = query.where(Release.released_on >= released_from)
     if released_to:
         query = query.where(Release.released_on <= released_to)
-    if after_id is not None:
-        query = query.where(Release.id > after_id)
-    return list(session.execute(query.order_by(Release.id).limit(limit)).mappings())
+    return keyset_page(session, query, Release.id, after_id=after_id, limit=limit)
 
 
 def _works(session: Session, activity_id: int, area_id: int) -> bool:

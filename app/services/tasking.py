@@ -23,6 +23,7 @@ from app.db.models import (
 )
 from app.errors import Conflict, Invalid
 from app.schemas.task import DeconflictionOverride, ProgressReportCreate, TaskCreate, TaskStatusChange
+from app.services.pagination import keyset_page
 from app.services.records import require_live, touch
 from app.services.sql import id_array
 from app.services.status_rules import ACTIVE_TASK_STATUSES, check_task_status
@@ -226,6 +227,4 @@ def list_tasks(session: Session, flt: TaskFilter, *, after_id: int | None, limit
             task_hazardous_area.c.hazardous_area_id == flt.hazardous_area_id
         )
         query = query.where(Task.id.in_(tasked))
-    if after_id is not None:
-        query = query.where(Task.id > after_id)
-    return list(session.execute(query.order_by(Task.id).limit(limit)).mappings())
+    return keyset_page(session, query, Task.id, after_id=after_id, limit=limit)
