@@ -32,9 +32,11 @@ def build_hazard_map(
     if basemap_url:
         folium.TileLayer(basemap_url, attr=basemap_attribution or "base map", name="Base map").add_to(fmap)
     _settlements().add_to(fmap)
+    # Its own pane, so hazards stack predictably and the page (and bench/dashboard) can find them.
+    folium.map.CustomPane("hazards", z_index=410).add_to(fmap)
     # SVG tiles: VectorGrid's canvas renderer loses clicks with Leaflet >= 1.8 (VectorGrid issue #274).
     options = f"""{{
-        rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16,
+        rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, pane: 'hazards',
         getFeatureId: function (f) {{ return f.properties.id; }},
         vectorTileLayerStyles: {{hazardous_areas: {hazard_style_js()}}}
     }}"""
