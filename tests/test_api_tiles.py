@@ -123,6 +123,58 @@ def test_release_and_task_tiles(client: TestClient, areas: list[dict[str, Any]])
         ("T-7", "Op")
     ]
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"status": "draft"}).content == b""
-    refused = client.get(f"/tiles/releases/12/{x}/{y}.mvt", params={"classification": "CHA"})
-    assert refused.status_code == 422 and "cannot be filtered by classification" in refused.text
+    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": org + 1}).content == b""
+    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": org}).content != b""
+    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": "x"}).status_code == 422
+    refused = client.get(f"/tiles/releases/12/{x}/{y}.mvt", params={"status": "assigned"})
+    assert refused.status_code == 422 and "cannot be filtered by status" in refused.text
     assert client.get(f"/tiles/roads/12/{x}/{y}.mvt").status_code == 422
+
+
+def test_area_tiles_take_the_listing_filters_and_scores(client: TestClient, areas: list[dict[str, Any]]) -> None:
+    x, y = tile_of(36.21, 50.005, 9)
+    url = f"/tiles/hazardous-areas/9/{x}/{y}.mvt"
+    org = client.post("/api/v1/organisations", json={"name": "Op", "kind": "ngo"}).json()["id"]
+    three = next(a["id"] for a in areas if a["properties"]["name"] == "three")
+    assert client.post("/api/v1/tasks", json={"reference": "T-1", "organisation_id": org,
+                                               "hazardous_area_ids": [three]}).status_code == 201  # fmt: skip
+    names = {f["properties"]["name"] for f in decode(client.get(url, params={"organisation_id": org}).content)}
+    assert names == {"three"}
+    names = {f["properties"]["name"] for f in decode(client.get(url, params={"contamination_type": "uxo"}).content)}
+    assert names == {"one"}
+    assert decode(client.get(url, params={"oblast_code": "UA65"}).content) == []
+    assert client.get(url, params={"reported_from": "2025-02-01", "reported_to": "2025-01-01"}).status_code == 422
+
+    weights = {"device_severity": 10, "evidence": 10, "feasibility": 5}
+    assert client.post("/api/v1/priority-scenarios", json={"name": "test", "weights": weights}).status_code == 201
+    ranking = client.get("/api/v1/priorities", params={"scenario": "test", "limit": 100})
+    assert ranking.status_code == 200 and ranking.json()["total"] == 4
+    scores = {r["hazardous_area_id"]: r["score"] for r in ranking.json()["items"]}
+    scored = decode(client.get(url, params={"scenario": "test"}).content)
+    assert len(scored) == 3
+    assert {f["id"]: f["properties"]["score"] for f in scored} == {f["id"]: round(scores[f["id"]], 3) for f in scored}
+    assert all(f["properties"]["gated"] is False for f in scored)
+    assert client.get(url, params={"scenario": "nope"}).status_code == 404
+
+
+def test_context_tiles_by_layer(client: TestClient, db: None) -> None:
+    import geopandas as gpd
+    from shapely import LineString, Point
+
+    from app.db.session import new_session
+    from app.services.context import load_features
+
+    roads = gpd.GeoDataFrame({"name": ["M03"]}, geometry=[LineString([(36.1, 50.0), (36.3, 50.01)])], crs=4326)
+    schools = gpd.GeoDataFrame({"name": ["School 5"]}, geometry=[Point(36.21, 50.004)], crs=4326)
+    with new_session() as session:
+        load_features(session, roads, layer="road", source="test", user="test")
+        load_features(session, schools, layer="school", source="test", user="test")
+        session.commit()
+    x, y = tile_of(36.21, 50.005, 10)
+    features = mapbox_vector_tile.decode(client.get(f"/tiles/context/10/{x}/{y}.mvt").content)["context"]["features"]
+    assert sorted((f["properties"]["layer"], f["properties"]["name"]) for f in features) == [
+        ("road", "M03"),
+        ("school", "School 5"),
+    ]
+    only = client.get(f"/tiles/context/10/{x}/{y}.mvt", params={"layer": "school"}).content
+    assert [f["properties"]["name"] for f in mapbox_vector_tile.decode(only)["context"]["features"]] == ["School 5"]

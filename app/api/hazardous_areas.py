@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
-from app.api.params import comma_list, page_limit, parse_bbox
+from app.api.params import area_filter, page_limit
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
-from app.db.models import AREA_STATUSES, CLASSIFICATIONS
-from app.schemas.common import HromadaCode, OblastCode, RaionCode
 from app.schemas.hazardous_area import (
     ClassificationChange,
     HazardousAreaCollection,
@@ -23,6 +20,7 @@ from app.schemas.hazardous_area import (
 )
 from app.services import area_lifecycle as lifecycle
 from app.services import hazardous_areas as service
+from app.services.area_filter import AreaFilter
 from app.services.pagination import decode_cursor
 from app.services.timeline import timeline
 from gis.geometry import CleanArea
@@ -43,33 +41,12 @@ def list_hazardous_areas(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS 84)")] = None,
-    status: Annotated[list[str] | None, Query(description="open, worked_on, closed, handed_over")] = None,
-    classification: Annotated[list[str] | None, Query(description="SHA, CHA")] = None,
-    contamination_type: Annotated[list[str] | None, Query(description="any of these codes")] = None,
-    oblast_code: OblastCode | None = None,
-    raion_code: RaionCode | None = None,
-    hromada_code: HromadaCode | None = None,
-    reported_from: Annotated[date | None, Query(description="information dated on or after")] = None,
-    reported_to: Annotated[date | None, Query(description="information dated on or before")] = None,
-    updated_since: datetime | None = None,
+    flt: Annotated[AreaFilter, Depends(area_filter)],
     limit: Annotated[int | None, Query(description="page size")] = None,
     cursor: Annotated[str | None, Query(description="from a `next` link")] = None,
 ) -> JSONBody:
     """Live areas as a GeoJSON FeatureCollection, filtered, in pages linked by `next`."""
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
-    flt = service.AreaFilter(
-        bbox=parse_bbox(bbox),
-        status=comma_list("status", status, AREA_STATUSES),
-        classification=comma_list("classification", classification, CLASSIFICATIONS),
-        contamination_type=comma_list("contamination_type", contamination_type),
-        oblast_code=oblast_code,
-        raion_code=raion_code,
-        hromada_code=hromada_code,
-        reported_from=reported_from,
-        reported_to=reported_to,
-        updated_since=updated_since,
-    )
     rows = service.list_areas(session, flt, after_id=decode_cursor(cursor), limit=size + 1)
     return feature_collection(request, rows, size)
 

@@ -1,10 +1,17 @@
-"""Query-parameter parsing shared by list endpoints: comma lists, bbox, page size."""
+"""Query-parameter parsing shared by endpoints: comma lists, bbox, page size, the hazardous-area filter."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated
 
+from fastapi import Query
+
+from app.db.models import AREA_STATUSES, CLASSIFICATIONS
 from app.errors import Invalid
+from app.schemas.common import HromadaCode, OblastCode, RaionCode
+from app.services.area_filter import AreaFilter
 
 
 def comma_list(name: str, values: list[str] | None, allowed: Sequence[str] | None = None) -> list[str]:
@@ -44,3 +51,36 @@ def page_limit(limit: int | None, default: int, maximum: int) -> int:
     if not 1 <= limit <= maximum:
         raise Invalid(f"limit must be between 1 and {maximum}", field="limit")
     return limit
+
+
+def area_filter(
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS 84)")] = None,
+    status: Annotated[list[str] | None, Query(description="open, worked_on, closed, handed_over")] = None,
+    classification: Annotated[list[str] | None, Query(description="SHA, CHA")] = None,
+    contamination_type: Annotated[list[str] | None, Query(description="any of these codes")] = None,
+    oblast_code: OblastCode | None = None,
+    raion_code: RaionCode | None = None,
+    hromada_code: HromadaCode | None = None,
+    organisation_id: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="operator: areas it reported or has a task on")
+    ] = None,
+    reported_from: Annotated[date | None, Query(description="information dated on or after")] = None,
+    reported_to: Annotated[date | None, Query(description="information dated on or before")] = None,
+    updated_since: datetime | None = None,
+) -> AreaFilter:
+    """The hazardous-area filter, the same wherever areas are selected (list, ranking, tiles, figures)."""
+    if reported_from and reported_to and reported_from > reported_to:
+        raise Invalid("reported_from is after reported_to", field="reported_from")
+    return AreaFilter(
+        bbox=parse_bbox(bbox),
+        status=comma_list("status", status, AREA_STATUSES),
+        classification=comma_list("classification", classification, CLASSIFICATIONS),
+        contamination_type=comma_list("contamination_type", contamination_type),
+        oblast_code=oblast_code,
+        raion_code=raion_code,
+        hromada_code=hromada_code,
+        organisation_id=organisation_id,
+        reported_from=reported_from,
+        reported_to=reported_to,
+        updated_since=updated_since,
+    )

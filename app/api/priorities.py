@@ -6,19 +6,17 @@ import csv
 import io
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
-from app.api.params import comma_list, page_limit
-from app.db.models import AREA_STATUSES
-from app.schemas.common import OblastCode
+from app.api.params import area_filter, page_limit
 from app.schemas.priority import Ranking, ScenarioCreate, ScenarioPublic, ScenarioUpdate, ScenarioVersion
 from app.services import priorities as service
 from app.services import priority_scenarios as scenarios
+from app.services.area_filter import AreaFilter
 from gis.priorities import CRITERIA, CRITERION_NAMES
 
 router = APIRouter(tags=["priorities"])
-Status = Annotated[list[str] | None, Query(description="open, worked_on (closed areas are not ranked)")]
 
 
 @router.get("/api/v1/priority-criteria")
@@ -58,28 +56,27 @@ def priorities(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    flt: Annotated[AreaFilter, Depends(area_filter)],
     scenario: str = "humanitarian",
-    oblast_code: OblastCode | None = None,
-    status: Status = None,
     limit: int | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Areas ranked by score with every criterion's contribution; stale scores are refreshed first.
 
-    Ties break by area id, so the order is deterministic. `rank` is within the filter,
+    Filters are those of the area listing (closed areas are not ranked); `total` counts the
+    ranked areas the filter selects. Ties break by area id, so the order is deterministic. `rank` is within the filter,
     `national_rank` over every ranked area. Gated areas (e.g. too close to the line of
     contact) come last, with the reason.
     """
     chosen = scenarios.scenario_named(session, scenario)
     service.refresh(session, user=user)
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
-    rows = service.ranking(session, chosen, oblast_code=oblast_code, status=comma_list("status", status, AREA_STATUSES),
-                           limit=size, offset=offset)  # fmt: skip
+    rows, total = service.ranking(session, chosen, flt, limit=size, offset=offset)
     if format == "csv":
         return _csv(rows, chosen.name, chosen.version)
     return {"scenario": chosen.name, "scenario_version": chosen.version,
-            "computed_at": service.computed_at(session, chosen), "items": rows}  # fmt: skip
+            "computed_at": service.computed_at(session, chosen), "total": total, "items": rows}  # fmt: skip
 
 
 @router.get("/api/v1/priorities/compare")
@@ -87,19 +84,17 @@ def compare(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    flt: Annotated[AreaFilter, Depends(area_filter)],
     scenario: str,
     other: str,
-    oblast_code: OblastCode | None = None,
-    status: Status = None,
     limit: int | None = None,
 ) -> dict[str, Any]:
     """How ranks change between two scenarios, for the top areas of the first."""
     first, second = scenarios.scenario_named(session, scenario), scenarios.scenario_named(session, other)
     service.refresh(session, user=user)
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
-    wanted = comma_list("status", status, AREA_STATUSES)
-    top = service.ranking(session, first, oblast_code=oblast_code, status=wanted, limit=size)
-    everyone = service.ranking(session, second, oblast_code=oblast_code, status=wanted, limit=10**9)
+    top, _ = service.ranking(session, first, flt, limit=size)
+    everyone, _ = service.ranking(session, second, flt, limit=10**9)
     rank_in_other = {r["hazardous_area_id"]: r["rank"] for r in everyone}
     items = [
         {"hazardous_area_id": r["hazardous_area_id"], "name": r["name"], "rank": r["rank"],

@@ -5,47 +5,84 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.deps import SessionDep
-from app.api.params import comma_list
-from app.db.models import AREA_STATUSES, CLASSIFICATIONS, RELEASE_KINDS, TASK_STATUSES
+from app.api.params import area_filter, comma_list
+from app.db.models import RELEASE_KINDS, TASK_STATUSES
+from app.errors import Invalid
+from app.services.area_filter import AreaFilter
+from app.services.priority_scenarios import scenario_named
 from app.services.tiles import tile
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MVT = "application/vnd.mapbox-vector-tile"
-LAYER_PATHS = {"hazardous-areas": "hazardous_areas", "releases": "releases", "tasks": "tasks"}
-STATUSES = {"hazardous_areas": AREA_STATUSES, "tasks": TASK_STATUSES}
+TILE_DOC = {200: {"content": {MVT: {}}}}
+LAYER_PATHS = {"releases": "releases", "tasks": "tasks", "context": "context"}
 Values = Annotated[list[str] | None, Query()]
 
 
-@router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response, responses={200: {"content": {MVT: {}}}})
+@router.get("/hazardous-areas/{z}/{x}/{y}.mvt", response_class=Response, responses=TILE_DOC)
+def hazardous_area_tile(
+    z: int,
+    x: int,
+    y: int,
+    request: Request,
+    session: SessionDep,
+    flt: Annotated[AreaFilter, Depends(area_filter)],
+    scenario: Annotated[str | None, Query(description="add `score` and `gated` under this scenario")] = None,
+) -> Response:
+    """One MVT tile of hazardous areas (layer `hazardous_areas`); 304 when current.
+
+    Filters are those of `/api/v1/hazardous-areas` and `/api/v1/priorities`, so the map and the
+    ranked list select the same areas.
+    """
+    scenario_id = scenario_named(session, scenario).id if scenario else None
+    return _answer(request, tile(session, "hazardous_areas", z, x, y, {}, areas=flt, scenario_id=scenario_id))
+
+
+@router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response, responses=TILE_DOC)
 def vector_tile(
-    layer: Literal["hazardous-areas", "releases", "tasks"],
+    layer: Literal["releases", "tasks", "context"],
     z: int,
     x: int,
     y: int,
     request: Request,
     session: SessionDep,
     status: Values = None,
-    classification: Values = None,
     kind: Values = None,
+    organisation_id: Values = None,
+    context_layer: Annotated[list[str] | None, Query(alias="layer")] = None,
 ) -> Response:
-    """One MVT tile; the tile's layer is named like the path with `_` (e.g. `hazardous_areas`); 304 when current.
+    """One MVT tile; the tile's layer is named like the path (`releases`, `tasks`, `context`); 304 when current.
 
-    Filters: `status` (areas, tasks), `classification` (areas), `kind` (releases).
+    Filters: `kind` (releases), `status` and `organisation_id` (tasks), `layer` (context: road,
+    school, …).
     """
     name = LAYER_PATHS[layer]
     filters = {
         key: values
         for key, values in (
-            ("status", comma_list("status", status, STATUSES.get(name, ()))),
-            ("classification", comma_list("classification", classification, CLASSIFICATIONS)),
+            ("status", comma_list("status", status, TASK_STATUSES)),
             ("kind", comma_list("kind", kind, RELEASE_KINDS)),
+            ("organisation_id", _ids("organisation_id", organisation_id)),
+            ("layer", comma_list("layer", context_layer)),
         )
         if values
     }
-    content = tile(session, name, z, x, y, filters)
+    return _answer(request, tile(session, name, z, x, y, filters))
+
+
+def _ids(name: str, values: list[str] | None) -> list[int]:
+    """Comma-separated ids as integers, refused with the reason when not positive 64-bit integers."""
+    items = comma_list(name, values)
+    if not all(v.isdigit() and 0 < int(v) < 2**63 for v in items):
+        raise Invalid(f"{name} must be positive integer ids", field=name)
+    return [int(v) for v in items]
+
+
+def _answer(request: Request, content: bytes) -> Response:
+    """The tile with an ETag of its bytes, or a 304 when the client already holds them."""
     etag = '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}
     if request.headers.get("if-none-match") == etag:

@@ -75,4 +75,5 @@ class Ranking(BaseModel):
     scenario: str
     scenario_version: int
     computed_at: datetime | None
+    total: int = Field(description="ranked areas the filter selects")
     items: list[RankedArea]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from geoalchemy2.shape import from_shape
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.models import HazardousArea, Organisation, Release
 from app.errors import Conflict, Invalid
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
+from app.services.area_filter import AreaFilter, area_clause
 from app.services.area_lifecycle import change_classification, change_status
 from app.services.lookups import check_codes
 from app.services.pagination import keyset_page
@@ -29,22 +29,6 @@ PROPERTY_COLUMNS = [
 ]
 OPEN_STATUSES = ("open", "worked_on")
 AREA_LOOKUPS = ("contamination_types", "evidence", "blockages")
-
-
-@dataclass
-class AreaFilter:
-    """Filters of the area listing; empty lists mean 'any'."""
-
-    bbox: tuple[float, float, float, float] | None = None
-    status: list[str] = field(default_factory=list)
-    classification: list[str] = field(default_factory=list)
-    contamination_type: list[str] = field(default_factory=list)
-    oblast_code: str | None = None
-    raion_code: str | None = None
-    hromada_code: str | None = None
-    reported_from: date | None = None
-    reported_to: date | None = None
-    updated_since: datetime | None = None
 
 
 def released_by_kind() -> Any:
@@ -66,24 +50,7 @@ def feature_select() -> Select[Any]:
 
 def list_areas(session: Session, flt: AreaFilter, *, after_id: int | None, limit: int) -> list[RowMapping]:
     """One page of live areas in id order, starting after `after_id`."""
-    query = feature_select().where(HazardousArea.deleted_at.is_(None))
-    if flt.bbox:
-        query = query.where(func.ST_Intersects(HazardousArea.geom, func.ST_MakeEnvelope(*flt.bbox, 4326)))
-    if flt.status:
-        query = query.where(HazardousArea.status.in_(flt.status))
-    if flt.classification:
-        query = query.where(HazardousArea.classification.in_(flt.classification))
-    if flt.contamination_type:
-        query = query.where(HazardousArea.contamination_types.overlap(flt.contamination_type))
-    for column in ("oblast_code", "raion_code", "hromada_code"):
-        if value := getattr(flt, column):
-            query = query.where(getattr(HazardousArea, column) == value)
-    if flt.reported_from:
-        query = query.where(HazardousArea.reported_on >= flt.reported_from)
-    if flt.reported_to:
-        query = query.where(HazardousArea.reported_on <= flt.reported_to)
-    if flt.updated_since:
-        query = query.where(HazardousArea.updated_at >= flt.updated_since)
+    query = feature_select().where(HazardousArea.deleted_at.is_(None), area_clause(flt))
     return keyset_page(session, query, HazardousArea.id, after_id=after_id, limit=limit)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.bulk import copy_keyed_float_rows
 from app.db.models import PriorityRun, PriorityScenario
+from app.services.area_filter import AreaFilter, area_where
 from app.services.priority_scenarios import current_version, live_scenarios
 from gis.priorities import CRITERION_NAMES, Areas, Context, Parameters, Scored, score
 
@@ -72,18 +73,11 @@ def refresh(session: Session, *, user: str) -> list[PriorityRun]:
     return runs
 
 
-def ranking(session: Session, scenario: PriorityScenario, *, oblast_code: str | None, status: list[str],
-            limit: int, offset: int = 0) -> list[dict[str, Any]]:  # fmt: skip
-    """Areas by score (gated ones last, ties by id), ranked nationally and within the filter."""
-    filters: list[str] = []
-    params: dict[str, Any] = {"scenario": scenario.id, "limit": limit, "offset": offset}
-    if oblast_code:
-        filters.append("h.oblast_code = :oblast")
-        params["oblast"] = oblast_code
-    if status:
-        filters.append("h.status = ANY(:status)")
-        params["status"] = status
-    where = " AND ".join(filters) or "true"
+def ranking(session: Session, scenario: PriorityScenario, flt: AreaFilter, *, limit: int,
+            offset: int = 0) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    """A page of areas by score (gated ones last, ties by id), ranked nationally and within the filter; the total."""
+    where, params = area_where(flt, "h")
+    params.update({"scenario": scenario.id, "limit": limit, "offset": offset})
     query = f"""
         WITH national AS (
             SELECT c.hazardous_area_id, c.run_id, s.score, s.contributions, s.inputs, s.gated, r.criteria,
@@ -95,20 +89,24 @@ def ranking(session: Session, scenario: PriorityScenario, *, oblast_code: str | 
         )
         SELECT row_number() OVER (ORDER BY n.national_rank) AS rank, n.national_rank, n.hazardous_area_id,
                h.national_id, h.name, h.classification, h.status, h.oblast_code, h.remaining_area_m2,
-               n.score, n.contributions, n.inputs, n.gated, n.criteria
+               n.score, n.contributions, n.inputs, n.gated, n.criteria, count(*) OVER () AS total
         FROM national n JOIN hazardous_area h ON h.id = n.hazardous_area_id
-        WHERE {where}
+        WHERE true{where}
         ORDER BY n.national_rank
         LIMIT :limit OFFSET :offset
     """
-    rows = []
+    rows, total = [], None
     for row in session.execute(text(query), params).mappings():
         item = dict(row)
+        total = item.pop("total")
         names = item.pop("criteria")
         item["contributions"] = dict(zip(names, item["contributions"], strict=True))
         item["inputs"] = dict(zip(names, item["inputs"], strict=True))
         rows.append(item)
-    return rows
+    if total is None:  # an empty page: past the end, or nothing selected
+        total = 0 if offset == 0 else session.execute(text(f"SELECT count(*) FROM ({query}) q"),
+                                                      {**params, "limit": None, "offset": 0}).scalar_one()  # fmt: skip
+    return rows, int(total)
 
 
 def computed_at(session: Session, scenario: PriorityScenario) -> Any:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
+from app.services.area_filter import AreaFilter, area_where
 
 MAX_ZOOM = 22
 EXTENT = 4096
@@ -23,9 +25,15 @@ class TileLayer:
     source: str  # FROM … with the alias `t` for the row that has `geom`
     columns: str
     size: str  # larger first when a tile is capped
-    filters: tuple[str, ...]  # attribute names a client may filter on (`t.<name> = ANY(…)`)
+    filters: dict[str, str]  # attribute a client may filter on (`t.<name> = ANY(…)`) → its SQL type
+    live: bool = True  # rows carry deleted_at
 
 
+# Hazardous areas are filtered by the shared AreaFilter (see tile()), and scored under a scenario
+# when one is asked for: `score`, and `gated` when a gate keeps the area out of the ranking.
+SCORED_AREAS = """hazardous_area t
+    LEFT JOIN priority_current pc ON pc.hazardous_area_id = t.id AND pc.scenario_id = :scenario
+    LEFT JOIN priority_score ps ON ps.run_id = pc.run_id AND ps.hazardous_area_id = t.id"""
 LAYERS = {
     "hazardous_areas": TileLayer(
         source="hazardous_area t",
@@ -33,20 +41,28 @@ LAYERS = {
         "round(t.remaining_area_m2)::bigint AS remaining_area_m2, "
         "array_to_string(t.contamination_types, ',') AS contamination",
         size="t.remaining_area_m2",
-        filters=("status", "classification"),
+        filters={},
     ),
     "releases": TileLayer(
         source="release t",
         columns="t.id, t.hazardous_area_id, t.activity_id, t.kind, t.method, t.released_on::text AS released_on, "
         "round(t.area_m2)::bigint AS area_m2",
         size="t.area_m2",
-        filters=("kind",),
+        filters={"kind": "text"},
+        live=False,  # releases are never marked deleted
     ),
     "tasks": TileLayer(
         source="task t JOIN organisation o ON o.id = t.organisation_id",
-        columns="t.id, t.reference, t.status, t.priority, o.name AS organisation, round(t.area_m2)::bigint AS area_m2",
+        columns="t.id, t.reference, t.status, t.priority, t.organisation_id, o.name AS organisation, "
+        "round(t.area_m2)::bigint AS area_m2",
         size="t.area_m2",
-        filters=("status",),
+        filters={"status": "text", "organisation_id": "bigint"},
+    ),
+    "context": TileLayer(
+        source="context_feature t",
+        columns="t.id, t.layer, t.name",
+        size="ST_Area(t.geom) + ST_Length(t.geom)",
+        filters={"layer": "text"},
     ),
 }
 
@@ -60,27 +76,48 @@ def check_tile(z: int, x: int, y: int) -> None:
         raise Invalid(f"at zoom {z} tile x and y run from 0 to {size - 1}", field="x/y")
 
 
-def tile(session: Session, name: str, z: int, x: int, y: int, filters: dict[str, list[str]]) -> bytes:
+def tile(
+    session: Session,
+    name: str,
+    z: int,
+    x: int,
+    y: int,
+    filters: dict[str, list[Any]],
+    *,
+    areas: AreaFilter | None = None,
+    scenario_id: int | None = None,
+) -> bytes:
     """One MVT tile of a layer's live rows, with the attributes the map styles and labels."""
     layer = LAYERS[name]
     check_tile(z, x, y)
     unknown = sorted(set(filters) - set(layer.filters))
     if unknown:
         raise Invalid(f"layer {name} cannot be filtered by {', '.join(unknown)}", field=unknown[0])
-    where = "".join(f" AND t.{column} = ANY(CAST(:{column} AS text[]))" for column, v in filters.items() if v)
-    live = " AND t.deleted_at IS NULL" if name != "releases" else ""  # releases are never marked deleted
+    where = "".join(
+        f" AND t.{column} = ANY(CAST(:{column} AS {layer.filters[column]}[]))" for column, v in filters.items() if v
+    )
+    params: dict[str, Any] = {k: v for k, v in filters.items() if v}
+    if name == "hazardous_areas" and areas is not None:
+        area_sql, area_params = area_where(areas, "t")
+        where += area_sql
+        params.update(area_params)
+    source, columns = layer.source, layer.columns
+    if name == "hazardous_areas" and scenario_id is not None:
+        source = SCORED_AREAS
+        columns += ", round(ps.score::numeric, 3)::float AS score, ps.gated IS NOT NULL AS gated"
+        params["scenario"] = scenario_id
+    live = " AND t.deleted_at IS NULL" if layer.live else ""
     sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
                                ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
         features AS (
-            SELECT {layer.columns}, ST_AsMVTGeom(ST_Transform(t.geom, 3857), bounds.merc, :extent, 64, true) AS geom
-            FROM {layer.source} CROSS JOIN bounds
+            SELECT {columns}, ST_AsMVTGeom(ST_Transform(t.geom, 3857), bounds.merc, :extent, 64, true) AS geom
+            FROM {source} CROSS JOIN bounds
             WHERE t.geom && bounds.geo{live}{where}
             ORDER BY {layer.size} DESC, t.id
             LIMIT :cap
         )
         SELECT ST_AsMVT(features, :name, :extent, 'geom', 'id') FROM features WHERE geom IS NOT NULL
     """
-    params = {"z": z, "x": x, "y": y, "extent": EXTENT, "cap": FEATURE_CAP.get(z, 1_000_000), "name": name,
-              **{k: v for k, v in filters.items() if v}}  # fmt: skip
+    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "cap": FEATURE_CAP.get(z, 1_000_000), "name": name})
     return bytes(session.execute(text(sql), params).scalar() or b"")
