@@ -11,7 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from app.api import (
     accidents,
     activities,
+    beneficiaries,
     devices_found,
+    donors,
+    funding_agreements,
     hazardous_areas,
     organisations,
     priorities,
@@ -54,6 +57,9 @@ def create_app() -> FastAPI:
     app.include_router(devices_found.router)
     app.include_router(accidents.router)
     app.include_router(priorities.router)
+    app.include_router(donors.router)
+    app.include_router(funding_agreements.router)
+    app.include_router(beneficiaries.router)
     app.include_router(tiles.router)
     app.include_router(dashboard.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")

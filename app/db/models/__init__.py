@@ -3,6 +3,7 @@
 from app.db.models.base import Base, Created, Lookup, Recorded
 from app.db.models.context import ContextFeature, ContextLayer, Settlement
 from app.db.models.finds import Accident, DeviceFound, Victim, VictimIdentity
+from app.db.models.funding import BeneficiaryCount, Donor, Expenditure, FundingAgreement
 from app.db.models.hazardous_area import HazardousArea, HazardousAreaEvent
 from app.db.models.land_release import Activity, Release, activity_hazardous_area
 from app.db.models.lookups import BlockageType, ContaminationType, EvidenceType, Method
@@ -26,6 +27,7 @@ from app.db.models.vocabulary import (
     DEVICE_FATES,
     DEVICE_PERSISTENCE,
     ORGANISATION_KINDS,
+    REACH_KINDS,
     RELEASE_KINDS,
     SEXES,
     TASK_STATUSES,
@@ -43,6 +45,7 @@ __all__ = [
     "DEVICE_FATES",
     "DEVICE_PERSISTENCE",
     "ORGANISATION_KINDS",
+    "REACH_KINDS",
     "RELEASE_KINDS",
     "SEXES",
     "TASK_STATUSES",
@@ -51,13 +54,17 @@ __all__ = [
     "Accident",
     "Activity",
     "Base",
+    "BeneficiaryCount",
     "BlockageType",
     "ContaminationType",
     "ContextFeature",
     "ContextLayer",
     "Created",
     "DeviceFound",
+    "Donor",
     "EvidenceType",
+    "Expenditure",
+    "FundingAgreement",
     "HazardousArea",
     "HazardousAreaEvent",
     "Lookup",

@@ -46,6 +46,8 @@ class Task(Recorded, Base):
     planned_start: Mapped[date | None] = mapped_column(Date)
     planned_end: Mapped[date | None] = mapped_column(Date)
     funding_agreement_ref: Mapped[str | None] = mapped_column(Text)
+    # One agreement per task, so that summing a report over donors gives the national total.
+    funding_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("funding_agreement.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     area_m2: Mapped[float] = mapped_column(Double)
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)

@@ -22,6 +22,7 @@ VICTIM_OUTCOMES = ("killed", "injured")
 SEXES = ("female", "male", "unknown")
 AGE_BANDS = ("0-4", "5-17", "18-59", "60+", "unknown")
 VICTIM_ROLES = ("civilian", "deminer", "unknown")
+REACH_KINDS = ("direct", "indirect")
 
 
 def check_in(column: str, values: tuple[str, ...]) -> str:
