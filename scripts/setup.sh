@@ -27,6 +27,9 @@ python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/n
     || apt_install python3-venv
 command -v npm >/dev/null || apt_install nodejs npm
 if [ -n "$with_browser" ] && ! command -v chromium >/dev/null; then apt_install chromium; fi
+# PDF reports: WeasyPrint lays out text with Pango; DejaVu gives a bare machine a font with Cyrillic.
+pdf_debs=$(missing_debs libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+[ -z "$pdf_debs" ] || apt_install $pdf_debs
 
 # --- Python environment ------------------------------------------------------------------------
 stamp=.venv/.installed
