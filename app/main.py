@@ -19,6 +19,7 @@ from app.api import (
     organisations,
     priorities,
     releases,
+    reports,
     system,
     tasks,
     tiles,
@@ -60,6 +61,7 @@ def create_app() -> FastAPI:
     app.include_router(donors.router)
     app.include_router(funding_agreements.router)
     app.include_router(beneficiaries.router)
+    app.include_router(reports.router)
     app.include_router(tiles.router)
     app.include_router(dashboard.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
