@@ -24,8 +24,9 @@ from app.api import (
     tasks,
     tiles,
 )
+from app.api import dashboard as dashboard_api
 from app.dashboard import routes as dashboard
-from app.dashboard.assets import VENDOR_DIR, require_vendor_assets
+from app.dashboard.assets import APP_STATIC_DIR, VENDOR_DIR, require_vendor_assets
 from app.db.session import get_engine
 from app.errors import install_error_handlers
 
@@ -63,8 +64,10 @@ def create_app() -> FastAPI:
     app.include_router(beneficiaries.router)
     app.include_router(reports.router)
     app.include_router(tiles.router)
+    app.include_router(dashboard_api.router)
     app.include_router(dashboard.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
+    app.mount("/static/app", StaticFiles(directory=APP_STATIC_DIR), name="app-static")
     return app
 
 

@@ -62,6 +62,7 @@ def test_tile_holds_the_areas_sql_finds_in_it(
     got = sorted((f["id"], f["properties"]["name"], f["properties"]["classification"], f["properties"]["status"],
                   f["properties"]["remaining_area_m2"]) for f in features)  # fmt: skip
     assert got == [tuple(row) for row in expected]
+    assert all(f["properties"]["id"] == f["id"] for f in features)  # clients that see only properties need it
     assert "kherson" not in [f["properties"]["name"] for f in features]
 
 

@@ -11,6 +11,16 @@ VENDOR_URL = "/static/vendor"
 JS = [("leaflet", f"{VENDOR_URL}/leaflet/dist/leaflet.js")]
 CSS = [("leaflet_css", f"{VENDOR_URL}/leaflet/dist/leaflet.css")]
 VECTORGRID_JS = [("vectorgrid", f"{VENDOR_URL}/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js")]
+MARKERCLUSTER_JS = [("markercluster", f"{VENDOR_URL}/leaflet.markercluster/dist/leaflet.markercluster.js")]
+MARKERCLUSTER_CSS = [
+    ("markercluster_css", f"{VENDOR_URL}/leaflet.markercluster/dist/MarkerCluster.css"),
+    ("markercluster_default_css", f"{VENDOR_URL}/leaflet.markercluster/dist/MarkerCluster.Default.css"),
+]
+# The dashboard's own script and style, next to this module.
+APP_STATIC_DIR = Path(__file__).parent / "static"
+APP_STATIC_URL = "/static/app"
+DASHBOARD_JS = [("dashboard", f"{APP_STATIC_URL}/dashboard.js")]
+DASHBOARD_CSS = [("dashboard_css", f"{APP_STATIC_URL}/dashboard.css")]
 SWAGGER_JS = f"{VENDOR_URL}/swagger-ui-dist/swagger-ui-bundle.js"
 SWAGGER_CSS = f"{VENDOR_URL}/swagger-ui-dist/swagger-ui.css"
 SWAGGER_FAVICON = f"{VENDOR_URL}/swagger-ui-dist/favicon-32x32.png"
@@ -18,7 +28,8 @@ SWAGGER_FAVICON = f"{VENDOR_URL}/swagger-ui-dist/favicon-32x32.png"
 
 def require_vendor_assets() -> None:
     """Fail at start-up, with the fix, rather than serve a map page that cannot load."""
-    urls = [url for _, url in JS + CSS + VECTORGRID_JS] + [SWAGGER_JS, SWAGGER_CSS, SWAGGER_FAVICON]
+    vendored = JS + CSS + VECTORGRID_JS + MARKERCLUSTER_JS + MARKERCLUSTER_CSS
+    urls = [url for _, url in vendored] + [SWAGGER_JS, SWAGGER_CSS, SWAGGER_FAVICON]
     missing = [url for url in urls if not (VENDOR_DIR / url.removeprefix(VENDOR_URL + "/")).is_file()]
     if missing:
         raise RuntimeError(

@@ -1,78 +1,230 @@
-"""The hazard map page, built with folium and only locally served assets."""
+"""The dashboard page: a folium map of vector-tile layers, with the list, filters and figures around it.
+
+The page is server-rendered; app/dashboard/static/dashboard.js (small, local) wires the filters,
+the ranked list, the details panel and the headline figures to the JSON API and the tile URLs.
+"""
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 import folium
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import VectorGridProtobuf
 from folium.template import Template
 
-from app.dashboard.assets import CSS, JS, VECTORGRID_JS
-from app.dashboard.symbology import LEGEND_HTML, hazard_style_js
+from app.dashboard.assets import (
+    CSS,
+    DASHBOARD_CSS,
+    DASHBOARD_JS,
+    JS,
+    MARKERCLUSTER_CSS,
+    MARKERCLUSTER_JS,
+    VECTORGRID_JS,
+)
+from app.dashboard.symbology import CONTEXT_POINT, CONTEXT_STYLE, hazard_style_js, legend_html, palette
 from gis.demo import load_hromadas
+from gis.priorities import CRITERION_NAMES
 
 UKRAINE_BOUNDS = (22.1, 44.3, 40.2, 52.4)
-TILE_URL = "/tiles/hazardous-areas/{z}/{x}/{y}.mvt"
+TILES = "/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt"
+ACTIVE_TASKS = "status=assigned,in_progress,suspended"
+# Stacking order of the data panes, bottom to top (Leaflet's overlay pane is 400).
+PANES = {"context": 380, "hazards": 410, "released": 420, "tasks": 430}
 
 
-def build_hazard_map(
+def build_dashboard(
     *,
     total: int,
     bounds: tuple[float, float, float, float] | None,
     basemap_url: str | None,
     basemap_attribution: str = "",
-) -> folium.Map:
-    """Hazardous areas as vector tiles coloured per IMAS symbology, with settlements for context."""
+    choices: dict[str, list[Any]],
+) -> str:
+    """The whole dashboard page as HTML, every asset served by this app."""
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5)
-    fmap.default_js = list(JS)
-    fmap.default_css = list(CSS)
+    fmap.options["max_zoom"] = 18  # folium gives max_zoom to its own base layer only; clustering needs the map's
+    fmap.default_js = list(JS + MARKERCLUSTER_JS + VECTORGRID_JS + DASHBOARD_JS)
+    fmap.default_css = list(CSS + MARKERCLUSTER_CSS + DASHBOARD_CSS)
     if basemap_url:
         folium.TileLayer(basemap_url, attr=basemap_attribution or "base map", name="Base map").add_to(fmap)
+    for pane, z_index in PANES.items():
+        folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(fmap)
+    _oblast_labels().add_to(fmap)
     _settlements().add_to(fmap)
-    # Its own pane, so hazards stack predictably and the page (and bench/dashboard) can find them.
-    folium.map.CustomPane("hazards", z_index=410).add_to(fmap)
-    # SVG tiles: VectorGrid's canvas renderer loses clicks with Leaflet >= 1.8 (VectorGrid issue #274).
-    options = f"""{{
-        rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, pane: 'hazards',
-        getFeatureId: function (f) {{ return f.properties.id; }},
-        vectorTileLayerStyles: {{hazardous_areas: {hazard_style_js()}}}
-    }}"""
-    hazards = VectorGridProtobuf(TILE_URL, "Hazardous areas", options)
-    hazards.default_js = list(VECTORGRID_JS)
-    hazards.add_to(fmap)
-    _TilePopup(hazards.get_name(), fmap.get_name()).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    figure = fmap.get_root()
-    assert isinstance(figure, Figure)
-    figure.html.add_child(folium.Element(LEGEND_HTML.format(total=total)))
+    layers = {
+        "context": _tiles("context", "Infrastructure and land use", _context_styles(), pane="context", show=False),
+        "hazards": _tiles("hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()},
+                          pane="hazards"),
+        "released": _tiles("releases", "Released land", {"releases": _release_style()}, pane="released"),
+        "tasks": _tiles("tasks", "Active tasks (by operator)", {"tasks": _task_style()}, pane="tasks",
+                        query=ACTIVE_TASKS),
+    }  # fmt: skip
+    for layer in layers.values():
+        layer.add_to(fmap)
+    control = folium.LayerControl(collapsed=True, position="topright")
+    control.add_to(fmap)
+    _Bindings(fmap.get_name(), control.get_name(), {k: v.get_name() for k, v in layers.items()}).add_to(fmap)
     west, south, east, north = bounds or UKRAINE_BOUNDS
     fmap.fit_bounds([[south, west], [north, east]])
-    return fmap
+    figure = fmap.get_root()
+    assert isinstance(figure, Figure)
+    figure.header.add_child(Element('<meta name="viewport" content="width=device-width, initial-scale=1">'))
+    figure.title = "Mine action dashboard"
+    config = {"palette": palette(), "criteria": list(CRITERION_NAMES), "tiles": TILES.format(layer="hazardous-areas")}
+    figure.html.add_child(Element(_sidebar(choices)))
+    figure.html.add_child(Element(legend_html(total, choices.get("operators", []))))
+    figure.html.add_child(
+        Element(f'<script id="mais-config" type="application/json">{_json_for_script(config)}</script>')
+    )
+    return figure.render()
 
 
-class _TilePopup(MacroElement):
-    """Clicking an area in the tiles opens its key attributes and a link to its timeline."""
+def _tiles(layer: str, name: str, styles: dict[str, str], *, pane: str, show: bool = True,
+           query: str = "") -> VectorGridProtobuf:  # fmt: skip
+    """A vector-tile layer drawn as SVG: VectorGrid's canvas renderer loses clicks with Leaflet ≥ 1.8 (issue #274)."""
+    style = ", ".join(f"{json.dumps(k)}: {v}" for k, v in styles.items())
+    options = f"""{{
+        rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, pane: {json.dumps(pane)},
+        getFeatureId: function (f) {{ return f.properties.id; }},
+        vectorTileLayerStyles: {{{style}}}
+    }}"""
+    url = TILES.format(layer=layer) + (f"?{query}" if query else "")
+    tiles = VectorGridProtobuf(url, name, options, show=show)
+    tiles.default_js = []  # the page loads VectorGrid once, from this app
+    return tiles
+
+
+def _release_style() -> str:
+    return """function (p) {
+        var colour = window.maisDashboard.palette.releaseKinds[p.kind];
+        return {fill: true, fillColor: colour, fillOpacity: 0.75, color: colour, weight: 1};
+    }"""
+
+
+def _task_style() -> str:
+    return """function (p) {
+        var colours = window.maisDashboard.palette.organisations;
+        return {fill: false, color: colours[p.organisation_id % colours.length], weight: 2.5, dashArray: '5 3'};
+    }"""
+
+
+def _context_styles() -> dict[str, str]:
+    """Lines and polygons by layer (roads, line of contact, farmland); every point layer as a small dot."""
+    return {
+        "context": f"""function (p, z) {{
+            var styles = {json.dumps(CONTEXT_STYLE)};
+            return styles[p.layer] || {json.dumps(CONTEXT_POINT)};
+        }}"""
+    }
+
+
+class _Bindings(MacroElement):
+    """Hands the map, its layer control and its tile layers to dashboard.js."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this.layer }}.on('click', function (e) {
-            var p = e.layer.properties;
-            var text = '<strong>' + (p.name || ('Area ' + p.id)) + '</strong><br>' + p.classification + ', ' +
-                p.status.replace('_', ' ') + '<br>' + Number(p.remaining_area_m2).toLocaleString() +
-                ' m² remaining<br>' + (p.contamination || '') +
-                '<br><a href="/api/v1/hazardous-areas/' + p.id + '/timeline">timeline</a>';
-            L.popup().setLatLng(e.latlng).setContent(text).openOn({{ this.map }});
-        });
+        window.maisMap = {{ this.map }};
+        window.maisControl = {{ this.control }};
+        window.maisLayers = { {% for key, name in this.layers.items() %}{{ key }}: {{ name }},{% endfor %} };
         {% endmacro %}"""
     )
 
-    def __init__(self, layer: str, map_name: str) -> None:
+    def __init__(self, map_name: str, control: str, layers: dict[str, str]) -> None:
         super().__init__()
-        self.layer = layer
         self.map = map_name
+        self.control = control
+        self.layers = layers
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, dict[str, str]]:
+    """Oblast and hromada names by KATOTTG code, from the reference data (codes are the keys, names change)."""
+    hromadas = load_hromadas()
+    return {
+        "oblasts": dict(zip(hromadas["oblast_code"], hromadas["oblast_name"], strict=True)),
+        "hromadas": dict(zip(hromadas["hromada_code"], hromadas["hromada"], strict=True)),
+    }
+
+
+def _labelled(choices: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Admin codes with their names where the reference data knows them."""
+    names = _names()
+    labelled = dict(choices)
+    labelled["oblasts"] = [[c, f"{names['oblasts'].get(c, c)} ({c})"] for c in choices.get("oblasts", [])]
+    labelled["raions"] = [[c, c] for c in choices.get("raions", [])]
+    labelled["hromadas"] = [[c, names["hromadas"].get(c, c)] for c in choices.get("hromadas", [])]
+    return labelled
+
+
+def _options(pairs: list[Any], *, any_label: str) -> str:
+    items = [f'<option value="">{escape(any_label)}</option>']
+    items += [f'<option value="{escape(str(value))}">{escape(str(label))}</option>' for value, label in pairs]
+    return "".join(items)
+
+
+def _sidebar(choices: dict[str, list[Any]]) -> str:
+    """The panel beside the map: headline figures, filters, the ranked list; and the details card."""
+    labelled = _labelled(choices)
+    scenarios = "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in choices.get("scenarios", []))
+    contamination = _options(choices.get("contamination_types", []), any_label="any contamination")
+    operators = _options(choices.get("operators", []), any_label="any operator")
+    return f"""
+<aside id="sidebar" aria-label="Dashboard">
+  <header><h1>Mine action dashboard</h1><span id="status" role="status" class="muted"></span></header>
+  <section id="headline" aria-label="Headline figures">
+    <div class="figure"><span class="value" data-figure="suspected_remaining_m2">…</span>
+      <span class="label">SHA remaining</span></div>
+    <div class="figure"><span class="value" data-figure="confirmed_remaining_m2">…</span>
+      <span class="label">CHA remaining</span></div>
+    <div class="figure wide"><span class="value" data-figure="released_this_year_m2">…</span>
+      <span class="label">released in <span data-figure="year"></span>: cancelled / reduced / cleared</span></div>
+    <div class="figure"><span class="value" data-figure="active_tasks">…</span>
+      <span class="label">active tasks</span></div>
+    <div class="figure"><span class="value" data-figure="devices_destroyed">…</span>
+      <span class="label">devices destroyed</span></div>
+  </section>
+  <form id="filters" aria-label="Filters">
+    <select name="oblast_code" aria-label="Oblast">{_options(labelled["oblasts"], any_label="all oblasts")}</select>
+    <select name="raion_code" aria-label="Raion">{_options(labelled["raions"], any_label="all raions")}</select>
+    <select name="hromada_code" aria-label="Hromada">{_options(labelled["hromadas"], any_label="all hromadas")}</select>
+    <select name="classification" aria-label="Classification">
+      <option value="">SHA and CHA</option><option value="SHA">SHA: suspected</option>
+      <option value="CHA">CHA: confirmed</option></select>
+    <select name="status" aria-label="Status">
+      <option value="">any status</option><option value="open">open</option>
+      <option value="worked_on">worked on</option><option value="closed">closed</option>
+      <option value="handed_over">handed over</option></select>
+    <select name="contamination_type" aria-label="Contamination type">{contamination}</select>
+    <select name="organisation_id" aria-label="Operator">{operators}</select>
+    <button type="reset">Clear filters</button>
+    <label class="date">reported from <input type="date" name="reported_from"></label>
+    <label class="date">to <input type="date" name="reported_to"></label>
+  </form>
+  <section id="ranking" aria-label="Priority list">
+    <div class="ranking-head">
+      <label>Scenario <select id="scenario" name="scenario">{scenarios}</select></label>
+      <fieldset id="colour-by"><legend>Map colour</legend>
+        <label><input type="radio" name="colour_by" value="imas" checked> IMAS</label>
+        <label><input type="radio" name="colour_by" value="rank"> rank</label></fieldset>
+    </div>
+    <p id="ranking-count" class="muted"></p>
+    <ol id="priority-list"></ol>
+  </section>
+</aside>
+<section id="details" hidden aria-live="polite">
+  <button type="button" id="details-close" aria-label="Close details">×</button>
+  <div id="details-body"></div>
+</section>
+"""
 
 
 @lru_cache(maxsize=1)
@@ -100,3 +252,20 @@ def _settlements() -> folium.GeoJson:
         ),
         tooltip=folium.GeoJsonTooltip(fields=["hromada", "population"], aliases=["Hromada", "Population 2022"]),
     )
+
+
+@lru_cache(maxsize=1)
+def _oblast_centres() -> list[tuple[str, float, float]]:
+    """Each oblast's name at the mean of its hromada centres: a label anchor, not a boundary."""
+    hromadas = load_hromadas()
+    centres = hromadas.groupby("oblast_name")[["lat", "lon"]].mean()
+    return [(name, row.lat, row.lon) for name, row in centres.iterrows()]
+
+
+def _oblast_labels() -> folium.FeatureGroup:
+    """Oblast names as text on the map: orientation without a base map."""
+    group = folium.FeatureGroup(name="Oblast names", control=True)
+    for name, lat, lon in _oblast_centres():
+        icon = folium.DivIcon(html=f'<span class="oblast-label">{escape(name)}</span>', icon_size=(0, 0))
+        folium.Marker([lat, lon], icon=icon, interactive=False).add_to(group)
+    return group

@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.api.deps import SessionDep, SettingsDep
 from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
-from app.dashboard.map import build_hazard_map
+from app.dashboard.map import build_dashboard
+from app.services.dashboard import filter_choices
 from app.services.map_layers import hazard_summary
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
@@ -16,7 +17,7 @@ router = APIRouter(tags=["dashboard"], include_in_schema=False)
 
 @router.get("/")
 def home() -> RedirectResponse:
-    """The map is the front page."""
+    """The dashboard is the front page."""
     return RedirectResponse("/map")
 
 
@@ -33,13 +34,14 @@ def api_docs() -> HTMLResponse:
 
 
 @router.get("/map", response_class=HTMLResponse)
-def hazard_map(session: SessionDep, settings: SettingsDep) -> HTMLResponse:
-    """Hazardous areas on a map, with every asset served by this app."""
+def dashboard(session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    """The coordination dashboard: map, filters, ranked list, details and headline figures."""
     summary = hazard_summary(session)
-    fmap = build_hazard_map(
+    page = build_dashboard(
         total=summary.total,
         bounds=summary.bounds,
         basemap_url=settings.basemap_url,
         basemap_attribution=settings.basemap_attribution,
+        choices=filter_choices(session),
     )
-    return HTMLResponse(fmap.get_root().render())
+    return HTMLResponse(page)

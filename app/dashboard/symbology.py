@@ -1,42 +1,97 @@
-"""IMAS land-release symbology (domain.md §9), with text labels so colour is never the only cue."""
+"""Map palette: IMAS land-release symbology (domain.md §9) and the dashboard's other layers.
+
+Every colour on the page comes from here, and every colour has a text label in the legend, the
+list or a popup, so colour is never the only cue. Sequential palettes (rank, release kind) are
+ordered light to dark and read for the common colour-vision deficiencies; organisations use the
+Okabe–Ito set.
+"""
 
 from __future__ import annotations
 
 import json
+from html import escape
+from typing import Any
 
 FILL = {"CHA": "#FF0000", "SHA": "#F4A718"}
 OUTLINE = {"CHA": "#9E0000", "SHA": "#8A5A00"}
 RELEASED = "#1A9850"
 DASHED = "6 4"
+# Colour by rank: (label, colour) from the top band down; then gated / not ranked.
+RANK_BANDS = (("top 10", "#2C115F"), ("11–50", "#721F81"), ("51–250", "#B73779"), ("below 250", "#FEA873"))
+NOT_RANKED = "#BDBDBD"
+RELEASE_KINDS = {"cancelled": "#A6DBA0", "reduced": "#5AAE61", "cleared": "#1B7837"}
+ORGANISATION_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+CRITERION_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+                     "#AA4499", "#6699CC", "#EE8866", "#DDDDDD")  # fmt: skip
+CONTEXT_STYLE = {
+    "road": {"color": "#8C8C8C", "weight": 1.2},
+    "front_line": {"color": "#000000", "weight": 2, "dashArray": "2 4"},
+    "farmland": {"color": "#C2B280", "weight": 0.5, "fill": True, "fillColor": "#E8DFA8", "fillOpacity": 0.35},
+}
+CONTEXT_POINT = {"radius": 3, "color": "#3F3F3F", "weight": 1, "fill": True, "fillColor": "#FFFFFF", "fillOpacity": 1}
+
+
+def palette() -> dict[str, Any]:
+    """Everything the page's script needs to style tiles and draw bars, as one JSON-able object."""
+    return {
+        "fill": FILL, "outline": OUTLINE, "released": RELEASED, "dashed": DASHED,
+        "rankBands": [colour for _, colour in RANK_BANDS], "notRanked": NOT_RANKED,
+        "releaseKinds": RELEASE_KINDS, "organisations": ORGANISATION_COLOURS, "criteria": CRITERION_COLOURS,
+        "context": CONTEXT_STYLE, "contextPoint": CONTEXT_POINT,
+    }  # fmt: skip
 
 
 def hazard_style_js() -> str:
-    """A VectorGrid style function from the palette above (the only source of these colours).
+    """The VectorGrid style of hazardous areas: IMAS, or rank bands when the page says so.
 
-    Fill by classification; outline solid when open, dashed when worked on, green when closed.
+    IMAS: fill by classification; outline solid when open, dashed when worked on, green when
+    closed. By rank: the band of the area's score (thresholds from /api/v1/dashboard/rank-bands).
+    Areas too small to see at a zoom arrive as points and are drawn as dots of radius 3 px.
     """
     return f"""function (p) {{
         var closed = p.status === 'closed' || p.status === 'handed_over';
-        return {{fill: true, weight: 1.5, fillOpacity: 0.45,
-                 fillColor: closed ? '{RELEASED}' : {json.dumps(FILL)}[p.classification],
-                 color: closed ? '{RELEASED}' : {json.dumps(OUTLINE)}[p.classification],
+        var fill = closed ? '{RELEASED}' : {json.dumps(FILL)}[p.classification];
+        var line = closed ? '{RELEASED}' : {json.dumps(OUTLINE)}[p.classification];
+        if (window.maisDashboard && window.maisDashboard.colourBy === 'rank' && !closed) {{
+            fill = line = window.maisDashboard.rankColour(p);
+        }}
+        return {{fill: true, weight: p.dot ? 1 : 1.5, fillOpacity: p.dot ? 0.9 : 0.5, fillColor: fill, color: line,
+                 radius: 3.5,
                  dashArray: p.status === 'worked_on' ? '{DASHED}' : null}};
     }}"""
 
 
-LEGEND_HTML = """
-<div id="legend" style="position: fixed; bottom: 28px; right: 12px; z-index: 1000; background: #fff;
-     padding: 8px 12px; border: 1px solid #888; border-radius: 4px; font: 13px/1.5 sans-serif;">
-  <strong>Hazardous areas</strong>
-  <span style="color:#555">({total:,} recorded)</span><br>
-  <span style="display:inline-block;width:16px;height:10px;background:#FF0000;opacity:.6;
-        border:1px solid #9E0000"></span> CHA &mdash; confirmed (direct evidence)<br>
-  <span style="display:inline-block;width:16px;height:10px;background:#F4A718;opacity:.6;
-        border:1px solid #8A5A00"></span> SHA &mdash; suspected (indirect evidence)<br>
-  <span style="display:inline-block;width:16px;height:10px;border:1.5px solid #333"></span> open
-  &nbsp;<span style="display:inline-block;width:16px;height:10px;border:1.5px dashed #333"></span> worked on
-  &nbsp;<span style="display:inline-block;width:16px;height:10px;background:#1A9850;opacity:.6"></span> closed<br>
-  <span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:1px solid #444"></span>
-  hromada centre
-</div>
+def _swatch(style: str) -> str:
+    """A small coloured box for the legend."""
+    return f'<span class="swatch" style="{style}"></span>'
+
+
+def legend_html(total: int, operators: list[tuple[int, str]]) -> str:
+    """The map legend: every colour on the map with its meaning in words."""
+    meaning = {"CHA": "confirmed (direct evidence)", "SHA": "suspected (indirect evidence)"}
+    imas = "".join(
+        f"{_swatch(f'background:{FILL[c]};border-color:{OUTLINE[c]}')} {c}: {meaning[c]}<br>" for c in ("CHA", "SHA")
+    )
+    rank = "".join(f"{_swatch(f'background:{c}')} {escape(label)}<br>" for label, c in RANK_BANDS)
+    rank += f"{_swatch(f'background:{NOT_RANKED}')} not ranked (gated)<br>"
+    released = "".join(f"{_swatch(f'background:{c}')} {kind}<br>" for kind, c in RELEASE_KINDS.items())
+    orgs = "".join(
+        f"{_swatch(f'border:2px dashed {ORGANISATION_COLOURS[oid % len(ORGANISATION_COLOURS)]};background:none')} "
+        f"{escape(name)}<br>"
+        for oid, name in operators
+    )
+    return f"""
+<details id="legend" open>
+  <summary><strong>Legend</strong></summary>
+  <div><strong>Hazardous areas</strong> <span class="muted">({total:,} recorded)</span></div>
+  <div data-legend="imas">{imas}</div>
+  <div data-legend="rank" hidden>{rank}</div>
+  {_swatch("border:1.5px solid #333;background:none")} open
+  {_swatch("border:1.5px dashed #333;background:none")} worked on
+  {_swatch(f"background:{RELEASED}")} closed<br>
+  <div><strong>Released land</strong></div>{released}
+  <div><strong>Active tasks</strong> (outline by operator)</div>{orgs or '<span class="muted">none</span><br>'}
+  <span class="swatch dot"></span> hromada centre<br>
+  <span class="cluster-swatch">3</span> accidents (count; single ones as dark dots)
+</details>
 """

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.db.bulk import copy_rows, ewkb
@@ -68,6 +68,10 @@ def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True
     if with_context:
         load_demo_context(session, seed=seed, user=DEMO_USER)
     ensure_default_scenarios(session, user=DEMO_USER)
+    session.commit()
+    # Fresh bulk loads have no planner statistics; without them the ranking joins pick nested loops
+    # that take seconds instead of milliseconds until autovacuum gets round to it.
+    session.execute(text("ANALYZE"))
     session.commit()
     return len(frame)
 

@@ -61,8 +61,11 @@ FIND_COLUMNS = [
 def load_demo_work(
     session: Session, frame: gpd.GeoDataFrame, area_ids: list[int], operators: list[int], *, seed: int, user: str
 ) -> DemoWork:
-    """Tasks, activities, releases (through the same accounting as the API), finds and accidents."""
-    plan = plan_demo_work(frame, n_operators=len(operators), seed=seed)
+    """Tasks, activities, releases (through the same accounting as the API), finds and accidents.
+
+    Work runs up to the day of loading, so the dashboard's "this year" figures are never empty.
+    """
+    plan = plan_demo_work(frame, n_operators=len(operators), seed=seed, today=date.today())
     task_of = _tasks(session, plan, frame, area_ids, operators, user)
     activity_ids = _activities(session, plan.activities, area_ids, operators, task_of, user)
     _releases(session, plan, frame, area_ids, activity_ids, user)

@@ -12,6 +12,8 @@ from app.errors import Invalid
 from app.services.area_filter import AreaFilter, area_where
 
 MAX_ZOOM = 22
+METRES_PER_PIXEL_Z0 = 156_543.03  # Web Mercator, 256-pixel tiles, at the equator (about 0.65 of it in Ukraine)
+DOT_BELOW_PIXELS = 4
 EXTENT = 4096
 # Below zoom 10 a tile covers tens of km: cap its features (largest first) so a national view
 # stays light; from zoom 10 on a tile holds every feature it touches.
@@ -20,13 +22,18 @@ FEATURE_CAP = {z: 3_000 if z < 7 else 10_000 for z in range(10)}
 
 @dataclass(frozen=True)
 class TileLayer:
-    """What one layer puts in its tiles: SQL fragments written here, never taken from a request."""
+    """What one layer puts in its tiles: SQL fragments written here, never taken from a request.
+
+    `columns` starts with `t.id`, the MVT feature id; the query repeats it, and ST_AsMVT turns a
+    repeated id column into a property, because VectorGrid's click events see properties only.
+    """
 
     source: str  # FROM … with the alias `t` for the row that has `geom`
     columns: str
     size: str  # larger first when a tile is capped
     filters: dict[str, str]  # attribute a client may filter on (`t.<name> = ANY(…)`) → its SQL type
     live: bool = True  # rows carry deleted_at
+    geometry: str = "t.geom"
 
 
 # Hazardous areas are filtered by the shared AreaFilter (see tile()), and scored under a scenario
@@ -39,9 +46,12 @@ LAYERS = {
         source="hazardous_area t",
         columns="t.id, t.national_id, t.name, t.classification, t.status, "
         "round(t.remaining_area_m2)::bigint AS remaining_area_m2, "
-        "array_to_string(t.contamination_types, ',') AS contamination",
+        "array_to_string(t.contamination_types, ',') AS contamination, t.original_area_m2 < :dot_below_m2 AS dot",
         size="t.remaining_area_m2",
         filters={},
+        # An area smaller than a few pixels at the tile's zoom goes out as a point the map draws as a
+        # dot: a national view then shows where contamination is instead of sub-pixel slivers.
+        geometry="CASE WHEN t.original_area_m2 < :dot_below_m2 THEN ST_PointOnSurface(t.geom) ELSE t.geom END",
     ),
     "releases": TileLayer(
         source="release t",
@@ -111,7 +121,8 @@ def tile(
         WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
                                ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
         features AS (
-            SELECT {columns}, ST_AsMVTGeom(ST_Transform(t.geom, 3857), bounds.merc, :extent, 64, true) AS geom
+            SELECT {columns}, t.id,
+                   ST_AsMVTGeom(ST_Transform({layer.geometry}, 3857), bounds.merc, :extent, 64, true) AS geom
             FROM {source} CROSS JOIN bounds
             WHERE t.geom && bounds.geo{live}{where}
             ORDER BY {layer.size} DESC, t.id
@@ -119,5 +130,6 @@ def tile(
         )
         SELECT ST_AsMVT(features, :name, :extent, 'geom', 'id') FROM features WHERE geom IS NOT NULL
     """
-    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "cap": FEATURE_CAP.get(z, 1_000_000), "name": name})
+    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "cap": FEATURE_CAP.get(z, 1_000_000), "name": name,
+                   "dot_below_m2": (DOT_BELOW_PIXELS * METRES_PER_PIXEL_Z0 / 2**z) ** 2})  # fmt: skip
     return bytes(session.execute(text(sql), params).scalar() or b"")

@@ -1,0 +1,127 @@
+"""What the dashboard shows beside the map: headline figures, an area's details, accidents, filter choices."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.services.area_filter import AreaFilter, area_where
+from app.services.hazardous_areas import get_area
+
+ACTIVE_TASK_STATUSES = ("assigned", "in_progress", "suspended")
+# Items whose fate ends the threat on the spot or by removal for demolition.
+DESTROYED_FATES = ("destroyed_in_situ", "removed")
+
+HEADLINE_SQL = """
+    WITH areas AS (SELECT h.id, h.classification, h.status, h.remaining_area_m2
+                   FROM hazardous_area h WHERE h.deleted_at IS NULL{where})
+    SELECT
+        (SELECT count(*) FROM areas) AS areas,
+        (SELECT coalesce(sum(remaining_area_m2), 0) FROM areas
+         WHERE classification = 'SHA' AND status IN ('open', 'worked_on')) AS suspected_remaining_m2,
+        (SELECT coalesce(sum(remaining_area_m2), 0) FROM areas
+         WHERE classification = 'CHA' AND status IN ('open', 'worked_on')) AS confirmed_remaining_m2,
+        (SELECT json_build_object(
+                    'cancelled', coalesce(sum(r.area_m2) FILTER (WHERE r.kind = 'cancelled'), 0),
+                    'reduced', coalesce(sum(r.area_m2) FILTER (WHERE r.kind = 'reduced'), 0),
+                    'cleared', coalesce(sum(r.area_m2) FILTER (WHERE r.kind = 'cleared'), 0))
+         FROM release r JOIN areas a ON a.id = r.hazardous_area_id
+         WHERE r.released_on >= :year_start AND r.released_on <= :today) AS released_this_year_m2,
+        (SELECT count(DISTINCT t.id) FROM task t
+         JOIN task_hazardous_area ta ON ta.task_id = t.id JOIN areas a ON a.id = ta.hazardous_area_id
+         WHERE t.deleted_at IS NULL AND t.status = ANY(:active)) AS active_tasks,
+        (SELECT coalesce(sum(d.quantity), 0) FROM device_found d JOIN areas a ON a.id = d.hazardous_area_id
+         WHERE d.deleted_at IS NULL AND d.fate = ANY(:destroyed)) AS devices_destroyed
+"""
+
+
+def headline(session: Session, flt: AreaFilter, *, today: date | None = None) -> dict[str, Any]:
+    """Remaining SHA/CHA m², m² released this calendar year by kind, active tasks, devices destroyed."""
+    today = today or date.today()
+    where, params = area_where(flt, "h")
+    params.update(year_start=date(today.year, 1, 1), today=today, active=list(ACTIVE_TASK_STATUSES),
+                  destroyed=list(DESTROYED_FATES))  # fmt: skip
+    row = session.execute(text(HEADLINE_SQL.format(where=where)), params).mappings().one()
+    figures = dict(row)
+    figures["released_this_year_m2"] = {k: round(v, 1) for k, v in figures["released_this_year_m2"].items()}
+    for key in ("suspected_remaining_m2", "confirmed_remaining_m2"):
+        figures[key] = round(figures[key], 1)
+    return {"year": today.year, **figures}
+
+
+DETAIL_SQL = {
+    "tasks": """
+        SELECT t.id, t.reference, t.status, t.team, o.name AS organisation, t.planned_start, t.planned_end
+        FROM task t JOIN task_hazardous_area ta ON ta.task_id = t.id JOIN organisation o ON o.id = t.organisation_id
+        WHERE ta.hazardous_area_id = :id AND t.deleted_at IS NULL ORDER BY t.planned_start NULLS LAST, t.id""",
+    "finds": """
+        SELECT category, sum(quantity) AS items, sum(quantity) FILTER (WHERE fate = ANY(:destroyed)) AS destroyed
+        FROM device_found WHERE hazardous_area_id = :id AND deleted_at IS NULL
+        GROUP BY category ORDER BY category""",
+    "accidents": """
+        SELECT count(DISTINCT a.id) AS accidents, count(v.id) FILTER (WHERE v.outcome = 'killed') AS killed,
+               count(v.id) FILTER (WHERE v.outcome = 'injured') AS injured
+        FROM accident a LEFT JOIN victim v ON v.accident_id = a.id
+        WHERE a.hazardous_area_id = :id AND a.deleted_at IS NULL""",
+    "bounds": """
+        SELECT ST_XMin(geom) AS west, ST_YMin(geom) AS south, ST_XMax(geom) AS east, ST_YMax(geom) AS north
+        FROM hazardous_area WHERE id = :id""",
+}
+AREA_FIELDS = ("id", "national_id", "name", "classification", "status", "contamination_types", "evidence",
+               "oblast_code", "raion_code", "hromada_code", "reported_on", "information_date",
+               "original_area_m2", "remaining_area_m2", "cancelled_m2", "reduced_m2", "cleared_m2")  # fmt: skip
+
+
+def area_details(session: Session, area_id: int) -> dict[str, Any]:
+    """An area's key attributes and m² by kind, its tasks, finds by category and accident counts."""
+    area = get_area(session, area_id)  # 404/410 for unknown or deleted areas
+    params = {"id": area_id, "destroyed": list(DESTROYED_FATES)}
+    details: dict[str, Any] = {name: area[name] for name in AREA_FIELDS}
+    details["tasks"] = [dict(r) for r in session.execute(text(DETAIL_SQL["tasks"]), params).mappings()]
+    details["finds"] = [dict(r) for r in session.execute(text(DETAIL_SQL["finds"]), params).mappings()]
+    details["accidents"] = dict(session.execute(text(DETAIL_SQL["accidents"]), params).mappings().one())
+    details["bounds"] = list(session.execute(text(DETAIL_SQL["bounds"]), params).one())
+    details["timeline"] = f"/api/v1/hazardous-areas/{area_id}/timeline"
+    return details
+
+
+ACCIDENT_POINTS_SQL = """
+    SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature', 'id', a.id,
+        'geometry', ST_AsGeoJSON(a.geom, 5)::json,
+        'properties', json_build_object('id', a.id, 'occurred_on', a.occurred_on, 'type', a.type,
+                                        'victims', (SELECT count(*) FROM victim v WHERE v.accident_id = a.id))
+    ) ORDER BY a.id), '[]'::json))::text
+    FROM accident a WHERE a.deleted_at IS NULL
+      AND (CAST(:since AS date) IS NULL OR a.occurred_on >= :since)
+"""
+
+
+def accident_points(session: Session, *, since: date | None) -> str:
+    """Live accidents as GeoJSON text (date, type, number of victims; nothing about the people)."""
+    return str(session.execute(text(ACCIDENT_POINTS_SQL), {"since": since}).scalar_one())
+
+
+CHOICES_SQL = {
+    "oblasts": """SELECT DISTINCT oblast_code FROM hazardous_area
+                  WHERE deleted_at IS NULL AND oblast_code IS NOT NULL ORDER BY 1""",
+    "raions": """SELECT DISTINCT raion_code FROM hazardous_area
+                 WHERE deleted_at IS NULL AND raion_code IS NOT NULL ORDER BY 1""",
+    "hromadas": """SELECT DISTINCT hromada_code FROM hazardous_area
+                   WHERE deleted_at IS NULL AND hromada_code IS NOT NULL ORDER BY 1""",
+    "operators": """SELECT id, name FROM organisation WHERE deleted_at IS NULL ORDER BY name""",
+    "contamination_types": """SELECT code, label FROM contamination_type ORDER BY sort_order, code""",
+    "scenarios": """SELECT name FROM priority_scenario WHERE deleted_at IS NULL ORDER BY id""",
+}
+
+
+def filter_choices(session: Session) -> dict[str, list[Any]]:
+    """Values the filter form offers: admin codes in use, operators, contamination types, scenarios."""
+    choices: dict[str, list[Any]] = {}
+    for name, sql in CHOICES_SQL.items():
+        rows = session.execute(text(sql)).all()
+        choices[name] = [row[0] if len(row) == 1 else tuple(row) for row in rows]
+    return choices
