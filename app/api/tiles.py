@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -17,7 +17,7 @@ from app.services.tiles import tile
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MVT = "application/vnd.mapbox-vector-tile"
-TILE_DOC = {200: {"content": {MVT: {}}}}
+TILE_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {MVT: {}}}}
 LAYER_PATHS = {"releases": "releases", "tasks": "tasks", "context": "context"}
 Values = Annotated[list[str] | None, Query()]
 
