@@ -1,6 +1,9 @@
-"""Command line: serve, migrate, seed, load-settlements, load-context, priorities (the README lists them)."""
+"""Command line: serve, migrate, seed, load-settlements, load-context, priorities, report (the README lists them)."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -150,6 +153,79 @@ def recompute_priorities(
             console.print(
                 f"{item.name} v{item.version}: {run.areas_scored:,} areas in {run.seconds:.2f} s (run {run.id})"
             )
+
+
+DAY = "%Y-%m-%d"
+
+
+@cli.command("report")
+def report(
+    output: str = typer.Option("donor-report", "--output", "-o", help="File path without extension"),
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help="json, csv (a ZIP of CSVs), xlsx, pdf; repeat")
+    ] = None,
+    donor_id: int | None = typer.Option(None, help="Work funded by this donor (release → activity → task → agreement)"),
+    agreement_id: int | None = typer.Option(None, help="Work funded by this agreement"),
+    organisation_id: int | None = typer.Option(None, help="Work of this organisation"),
+    oblast_code: str | None = typer.Option(None, help="e.g. UA63"),
+    raion_code: str | None = typer.Option(None, help="e.g. UA6312"),
+    hromada_code: str | None = typer.Option(None, help="e.g. UA63120270000028556"),
+    date_from: Annotated[datetime | None, typer.Option(formats=[DAY], help="First day of the period")] = None,
+    date_to: Annotated[datetime | None, typer.Option(formats=[DAY], help="Last day of the period")] = None,
+    distance_m: float = typer.Option(5_000.0, help="Count people living within this distance of released land"),
+) -> None:
+    """Write a donor report (same filters and figures as /api/v1/reports/donor) in the chosen formats."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from app.db.session import new_session
+    from app.reports.formats import FORMATS
+    from app.services.report_scope import ReportFilter
+    from app.services.reports import STEPS, build_report
+
+    formats = formats or ["pdf"]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise _refused(ValueError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"))
+    flt = ReportFilter(
+        donor_id=donor_id,
+        agreement_id=agreement_id,
+        organisation_id=organisation_id,
+        oblast_code=oblast_code,
+        raion_code=raion_code,
+        hromada_code=hromada_code,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        distance_m=distance_m,
+    )
+    with_map = any(FORMATS[f].needs_map for f in formats)
+    columns = (TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
+        figures = progress.add_task("reading figures", total=len(STEPS) - (0 if with_map else 1))
+        writing = progress.add_task("writing", total=len(formats))
+
+        def step(name: str) -> None:
+            progress.update(figures, description=f"reading {name.replace('_', ' ')}", advance=1)
+
+        with new_session() as session:
+            try:
+                result = build_report(session, flt, with_map=with_map, on_step=step)
+            except AppError as error:
+                raise _refused(error) from error
+        progress.update(figures, description="figures read")
+        written = []
+        for name in dict.fromkeys(formats):
+            fmt = FORMATS[name]
+            progress.update(writing, description=f"writing {name}")
+            path = Path(f"{output}.{fmt.extension}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(fmt.render(result))
+            written.append(path)
+            progress.advance(writing)
+        progress.update(writing, description="written")
+    for path in written:
+        console.print(f"[green]wrote {path}[/] ({path.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from app.cli import cli
 from tests.factories import KHERSON_HROMADA
 from tests.report_world import ReportWorld
 
@@ -234,3 +238,21 @@ def test_bad_filters_are_refused_with_the_reason(
 def test_unknown_table_or_format_is_404(client: TestClient) -> None:
     assert "tables: headline" in client.get(f"{REPORT}/nothing.csv").json()["detail"]
     assert "use zip, xlsx or pdf" in client.get(f"{REPORT}.docx").json()["detail"]
+
+
+def test_cli_writes_the_chosen_formats_with_the_same_figures(
+    client: TestClient, world: ReportWorld, tmp_path: Path
+) -> None:
+    out = tmp_path / "q2" / "nordic"
+    args = ["report", "-o", str(out), "-f", "json", "-f", "csv", "--donor-id", str(world.nordic),
+            "--date-from", "2025-04-01", "--date-to", "2025-06-30"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    written = orjson.loads((tmp_path / "q2" / "nordic.json").read_bytes())
+    api = report(client, donor_id=world.nordic, date_from="2025-04-01", date_to="2025-06-30")
+    assert written["headline"] == api["headline"] and written["tables"] == api["tables"]
+    assert written["headline"]["cleared_m2"] == pytest.approx(340_000, abs=0.5)
+    assert (tmp_path / "q2" / "nordic.zip").stat().st_size > 0
+    bad = CliRunner().invoke(cli, ["report", "-o", str(out), "--date-from", "2025-06-01", "--date-to", "2025-05-01"])
+    assert bad.exit_code == 1 and "before date_from" in bad.output
+    assert CliRunner().invoke(cli, ["report", "-f", "docx"]).exit_code == 1

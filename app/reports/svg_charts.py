@@ -50,6 +50,7 @@ def stacked_columns(
     parts += _y_axis(left, top, plot_w, plot_h, top_value)
     slot = plot_w / max(len(categories), 1)
     bar = min(slot * 0.7, 48)
+    every = math.ceil(len(categories) / 12)  # at most a dozen labels, so that they never overlap
     for i, category in enumerate(categories):
         x = left + i * slot + (slot - bar) / 2
         base = float(top + plot_h)
@@ -60,6 +61,8 @@ def stacked_columns(
                     f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}"/>'
                 )
             base -= h
+        if i % every:
+            continue
         label_x = left + i * slot + slot / 2
         parts.append(
             f'<text x="{label_x:.1f}" y="{top + plot_h + 14}" font-size="9" text-anchor="middle" {FONT}>'
@@ -73,7 +76,7 @@ def horizontal_bars(
     labels: Sequence[str], values: Sequence[float], *, title: str, colour: str = "#6a51a3", width: int = 680
 ) -> str:
     """One bar per label, longest first as given, with its value at the end."""
-    left, right, top, row = 190, 60, 30, 22
+    left, right, top, row = 230, 60, 30, 22
     height = top + row * max(len(labels), 1) + 10
     plot_w = width - left - right
     top_value = max(values, default=0) or 1
@@ -82,11 +85,15 @@ def horizontal_bars(
         y = top + i * row
         w = plot_w * value / top_value
         parts.append(
-            f'<text x="{left - 6}" y="{y + 14}" font-size="10" text-anchor="end" {FONT}>{escape(label)}</text>'
+            f'<text x="{left - 6}" y="{y + 14}" font-size="10" text-anchor="end" {FONT}>{escape(_clip(label))}</text>'
             f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 7}" fill="{colour}"/>'
             f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="10" {FONT}>{value:,.0f}</text>'
         )
     return "".join(parts) + "</svg>"
+
+
+def _clip(label: str, size: int = 38) -> str:
+    return label if len(label) <= size else label[: size - 1] + "…"
 
 
 def _frame(width: int, height: int, title: str) -> str:

@@ -8,6 +8,7 @@ PDF, so the same data and filters always give the same numbers. Attribution rule
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,13 +21,18 @@ from app.services.report_map import map_layers
 from app.services.report_scope import ReportFilter
 
 CHILDREN = "('0-4', '5-17')"
+STEPS = ("released", "remaining", "items", "tasks", "productivity", "cost", "beneficiaries", "people_near",
+         "accidents_monthly", "agreements", "map")  # fmt: skip
 MAX_PERIOD_DAYS = 3_660  # beyond ten years a monthly series shows only the months with data
 
 
-def build_report(session: Session, flt: ReportFilter, *, with_map: bool = False) -> dict[str, Any]:
+def build_report(
+    session: Session, flt: ReportFilter, *, with_map: bool = False, on_step: Callable[[str], None] | None = None
+) -> dict[str, Any]:
     """Every figure of a report for `flt`, with its filters and the time the data is as of.
 
-    `with_map` adds the map layers (for the PDF), read in the same snapshot as the figures.
+    `with_map` adds the map layers (for the PDF), read in the same snapshot as the figures;
+    `on_step` is told the name of each of `STEPS` as it starts (for a progress display).
     """
     flt.check()
     session.rollback()  # a fresh transaction, so that the snapshot below is the first statement
@@ -34,20 +40,23 @@ def build_report(session: Session, flt: ReportFilter, *, with_map: bool = False)
     as_of: datetime = session.execute(text("SELECT now()")).scalar_one()
     filters = scope.described(session, flt)
     p = flt.params()
+    step = on_step or (lambda _: None)
+    step("released")
     released, monthly, by_agreement = _released(session, flt, p)
-    tables: dict[str, list[dict[str, Any]]] = {
-        "released": released,
-        "released_monthly": monthly,
-        "remaining": _remaining(session, flt, p),
-        "items": _items(session, flt, p),
-        "tasks": [_tasks(session, flt, p)],
-        "productivity": [_productivity(session, flt, p)],
-        "cost": _cost(session, flt, p, by_agreement),
-        "beneficiaries": _beneficiaries(session, flt, p),
-        "people_near": [_people_near(session, flt, p)],
-        "accidents_monthly": _accidents(session, flt, p),
-        "agreements": _agreements(session, flt, p, by_agreement),
-    }
+    tables: dict[str, list[dict[str, Any]]] = {"released": released, "released_monthly": monthly}
+    for name, query in (
+        ("remaining", lambda: _remaining(session, flt, p)),
+        ("items", lambda: _items(session, flt, p)),
+        ("tasks", lambda: [_tasks(session, flt, p)]),
+        ("productivity", lambda: [_productivity(session, flt, p)]),
+        ("cost", lambda: _cost(session, flt, p, by_agreement)),
+        ("beneficiaries", lambda: _beneficiaries(session, flt, p)),
+        ("people_near", lambda: [_people_near(session, flt, p)]),
+        ("accidents_monthly", lambda: _accidents(session, flt, p)),
+        ("agreements", lambda: _agreements(session, flt, p, by_agreement)),
+    ):
+        step(name)
+        tables[name] = query()
     report = {
         "as_of": as_of,
         "filters": filters,
@@ -56,6 +65,7 @@ def build_report(session: Session, flt: ReportFilter, *, with_map: bool = False)
         "tables": tables,
     }
     if with_map:
+        step("map")
         report["map"] = map_layers(session, flt)
     session.rollback()
     return report
