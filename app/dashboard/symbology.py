@@ -28,7 +28,7 @@ CONTEXT_STYLE = {
     "front_line": {"color": "#000000", "weight": 2, "dashArray": "2 4"},
     "farmland": {"color": "#C2B280", "weight": 0.5, "fill": True, "fillColor": "#E8DFA8", "fillOpacity": 0.35},
 }
-CONTEXT_POINT = {"radius": 3, "color": "#3F3F3F", "weight": 1, "fill": True, "fillColor": "#FFFFFF", "fillOpacity": 1}
+CONTEXT_POINT = {"radius": 3, "color": "#FFFFFF", "weight": 1, "fill": True, "fillColor": "#1F5F8B", "fillOpacity": 1}
 
 
 def palette() -> dict[str, Any]:
@@ -92,6 +92,11 @@ def legend_html(total: int, operators: list[tuple[int, str]]) -> str:
   <div><strong>Released land</strong></div>{released}
   <div><strong>Active tasks</strong> (outline by operator)</div>{orgs or '<span class="muted">none</span><br>'}
   <span class="swatch dot"></span> hromada centre<br>
+  <div><strong>Infrastructure</strong> <span class="muted">(layer off at start)</span></div>
+  {_swatch(f"border:0;border-top:2px solid {CONTEXT_STYLE['road']['color']};height:0;background:none")} road
+  {_swatch("border:0;border-top:2px dotted #000;height:0;background:none")} line of contact<br>
+  {_swatch(f"background:{CONTEXT_STYLE['farmland']['fillColor']}")} farmland
+  <span class="swatch dot" style="background:{CONTEXT_POINT['fillColor']}"></span> school, health, water, power<br>
   <span class="cluster-swatch">3</span> accidents (count; single ones as dark dots)
 </details>
 """
