@@ -15,9 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db.session import new_session
+from app.reports import svg_map
 from app.reports.formats import FORMATS
 from app.reports.pdf import fmt
 from app.reports.tables import HEADLINE, TABLES, as_of_text, filter_lines, rows
+from app.services.report_map import map_layers
 from app.services.report_scope import ReportFilter
 from app.services.reports import build_report
 from tests.report_world import ReportWorld
@@ -142,9 +144,22 @@ def test_pdf_pages_render_with_ink_on_them(outputs: dict[str, Any]) -> None:
         inked = sum(histogram[:200]) / sum(histogram)
         assert inked > 0.01, (name, inked)  # not blank: text, figures, the map's land and frame
     pdf.close()
-    map_svg = outputs["report"]["map"]
-    assert map_svg["released"]["mode"] == "polygons" and len(map_svg["released"]["paths"]) == 3
-    assert len(map_svg["remaining"]["SHA"]["paths"]) == 1 and map_svg["remaining"]["CHA"]["paths"] == []
+    layers = outputs["report"]["map"]
+    assert layers["mode"] == "polygons"
+    assert [len(layers["polygons"][k]) for k in ("released", "SHA", "CHA")] == [3, 1, 0]  # Nordic Fund's land only
+
+
+def test_a_layer_too_big_to_draw_becomes_a_grid_coloured_by_its_main_kind(client: TestClient) -> None:
+    ReportWorld(client)
+    with new_session() as session:
+        layers = map_layers(session, ReportFilter(), max_features=2)
+    assert layers["mode"] == "grid"
+    kinds = {layer for _, _, layer, _ in layers["cells"]}
+    assert kinds == {"released", "SHA", "CHA"}  # H1 keeps 300,000 m² of SHA, H2 250,000 m² of CHA
+    total = sum(m2 for *_, m2 in layers["cells"])
+    assert total == pytest.approx(990_000 + 300_000 + 250_000, abs=1)  # released + remaining, each counted once
+    svg = svg_map.draw(layers)
+    assert svg.count("<path") <= 3 * svg_map.SHADES and "darker squares hold more m²" in svg
 
 
 def test_every_format_is_served_by_the_api(client: TestClient) -> None:

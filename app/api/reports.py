@@ -63,7 +63,7 @@ def list_tables() -> JSONBody:
 @router.get("/donor", response_class=JSONBody, responses=ERRORS)
 def donor_report(session: SessionDep, flt: Filters) -> JSONBody:
     """Every figure of the report, with its filters and the time the data is as of."""
-    return JSONBody({k: v for k, v in build_report(session, flt).items()})
+    return JSONBody(build_report(session, flt))
 
 
 @router.get("/donor/{table}.csv", responses=ERRORS)

@@ -33,6 +33,7 @@ def build_report(
 
     `with_map` adds the map layers (for the PDF), read in the same snapshot as the figures;
     `on_step` is told the name of each of `STEPS` as it starts (for a progress display).
+    The session's open transaction, if any, is rolled back: the report reads committed data only.
     """
     flt.check()
     session.rollback()  # a fresh transaction, so that the snapshot below is the first statement
