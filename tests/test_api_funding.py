@@ -99,9 +99,7 @@ def test_expenditure_outside_the_agreement_or_overlapping_is_refused(
     assert [e["amount"] for e in client.get(url).json()] == [10]
 
 
-def test_task_of_another_organisation_or_already_funded_is_refused(
-    client: TestClient, funded: dict[str, Any]
-) -> None:
+def test_task_of_another_organisation_or_already_funded_is_refused(client: TestClient, funded: dict[str, Any]) -> None:
     other_org_task = _task(client, _org(client, "Other Org"), "T-9", 36.4)
     url = f"{AGREEMENTS}/{funded['agreement']}/tasks"
     response = client.post(url, json={"task_ids": [other_org_task]})
