@@ -120,6 +120,7 @@ def test_beneficiaries_are_recorded_per_task_and_negative_counts_refused(
     body = {"recorded_on": "2025-05-01", "reach": "direct", "women": 10, "men": 8, "girls": 3, "boys": 4}
     assert client.post(url, json=body).status_code == 201
     assert client.post(url, json={**body, "girls": -1}).status_code == 422
+    assert "less than or equal to 100000000" in client.post(url, json={**body, "women": 10**12}).text
     assert client.post(url, json={**body, "reach": "both"}).status_code == 422
     assert client.post("/api/v1/tasks/999999/beneficiaries", json=body).status_code == 404
     assert [(b["reach"], b["women"], b["boys"]) for b in client.get(url).json()] == [("direct", 10, 4)]

@@ -110,6 +110,7 @@ def test_xlsx_sheets_carry_the_same_numbers_and_native_charts(outputs: dict[str,
                 value = row[c.key]
                 assert w.date() == value if hasattr(w, "date") else _same(w, value), (name, c.key, w, value)
         assert any(r[0] == f"Data as of {as_of_text(report)}" for r in sheet if r)
+        assert any(str(r[0]).startswith("Filters: Donor: Nordic Fund (id ") for r in sheet if r and r[0])
     with zipfile.ZipFile(io.BytesIO(outputs["xlsx"])) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3  # released by month, items by category, victims by month

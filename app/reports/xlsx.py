@@ -34,6 +34,8 @@ def workbook(report: dict[str, Any]) -> bytes:
                 sheet.write(r, c, row[column.key], formats[c])
         sheet.set_column(0, len(table.columns) - 1, 16)
         sheet.write(len(data) + 2, 0, f"Data as of {as_of_text(report)}")
+        filters = "; ".join(f"{label}: {value}" for label, value in filter_lines(report))
+        sheet.write(len(data) + 3, 0, f"Filters: {filters}")
         _chart(book, sheet, name, len(data))
     book.close()
     return buffer.getvalue()
@@ -81,4 +83,4 @@ def _chart(book: Workbook, sheet: Worksheet, name: str, n: int) -> None:
         chart.set_title({"name": "Victims by month"})
     else:
         return
-    sheet.insert_chart(n + 4, 0, chart, {"x_scale": 1.5, "y_scale": 1.2})
+    sheet.insert_chart(n + 5, 0, chart, {"x_scale": 1.5, "y_scale": 1.2})

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from app.schemas.common import Link, StrictModel
 from app.schemas.currency import CURRENCIES
 
+MAX_PEOPLE = 100_000_000  # more than any country's population: a typo, refused before it reaches an int column
+
 
 class DonorCreate(StrictModel):
     """A donor; the name is unique."""
@@ -116,10 +118,10 @@ class BeneficiaryCountCreate(StrictModel):
 
     recorded_on: date
     reach: Literal["direct", "indirect"]
-    women: int = Field(0, ge=0)
-    men: int = Field(0, ge=0)
-    girls: int = Field(0, ge=0)
-    boys: int = Field(0, ge=0)
+    women: int = Field(0, ge=0, le=MAX_PEOPLE)
+    men: int = Field(0, ge=0, le=MAX_PEOPLE)
+    girls: int = Field(0, ge=0, le=MAX_PEOPLE)
+    boys: int = Field(0, ge=0, le=MAX_PEOPLE)
     notes: str | None = None
 
 
