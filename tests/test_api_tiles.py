@@ -34,12 +34,52 @@ def areas(client: TestClient) -> list[dict[str, Any]]:
     return [client.post("/api/v1/hazardous-areas", json=area_feature(square(x, y), **p)).json() for x, y, p in specs]
 
 
+def names_at_zoom_10(client: TestClient, params: dict[str, Any]) -> set[str]:
+    """Names in the two zoom-10 tiles that hold the three areas near Kharkiv (a tile edge runs between them)."""
+    tiles = {tile_of(lon, 50.005, 10) for lon in (36.20, 36.25)}
+    return {f["properties"]["name"] for x, y in tiles
+            for f in decode(client.get(f"/tiles/hazardous-areas/10/{x}/{y}.mvt", params=params).content)}  # fmt: skip
+
+
 def decode(content: bytes) -> list[dict[str, Any]]:
     layers = mapbox_vector_tile.decode(content)
     return list(layers["hazardous_areas"]["features"]) if "hazardous_areas" in layers else []
 
 
-@pytest.mark.parametrize("z", [6, 9, 12])
+@pytest.mark.parametrize("z", [6, 9])
+def test_below_zoom_10_a_tile_holds_one_dot_per_cell_and_counts_every_area(
+    client: TestClient, areas: list[dict[str, Any]], database_url: str, z: int
+) -> None:
+    x, y = tile_of(36.21, 50.005, z)
+    response = client.get(f"/tiles/hazardous-areas/{z}/{x}/{y}.mvt")
+    cells = decode(response.content)
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        inside = conn.execute(
+            text("SELECT count(*) FROM hazardous_area WHERE ST_Intersects(ST_Transform(ST_PointOnSurface(geom), 3857),"
+                 " ST_TileEnvelope(:z, :x, :y))"), {"z": z, "x": x, "y": y},
+        ).scalar()  # fmt: skip
+    engine.dispose()
+    assert inside == 3  # the three near Kharkiv, not the one in Kherson
+    assert sum(c["properties"]["areas"] for c in cells) == inside
+    assert all(c["geometry"]["type"] == "Point" and c["properties"]["dot"] for c in cells)
+    assert {c["properties"].get("id") for c in cells} == {
+        a["id"] for a in areas if a["properties"]["name"] != "kherson"
+    }
+    # A worked-on SHA on top of the open CHA "one" shares its cell: the dot counts both and shows CHA, open.
+    beside = area_feature(square(36.2001, 50.0001), classification="SHA", status="worked_on", name="beside one")
+    extra = client.post("/api/v1/hazardous-areas", json=beside)
+    assert extra.status_code == 201
+    cells = decode(client.get(f"/tiles/hazardous-areas/{z}/{x}/{y}.mvt").content)
+    assert sum(c["properties"]["areas"] for c in cells) == inside + 1
+    shared = [c["properties"] for c in cells if c["properties"]["areas"] == 2]
+    assert shared == [{"classification": "CHA", "status": "open", "areas": 2, "dot": True}]
+    lone = [c for c in cells if c["properties"]["areas"] == 1]
+    assert all(c["properties"]["id"] == c["id"] for c in lone)
+    assert all("id" not in c["properties"] for c in cells if c["properties"]["areas"] > 1)
+
+
+@pytest.mark.parametrize("z", [10, 12, 14])
 def test_tile_holds_the_areas_sql_finds_in_it(
     client: TestClient, areas: list[dict[str, Any]], database_url: str, z: int
 ) -> None:
@@ -67,11 +107,11 @@ def test_tile_holds_the_areas_sql_finds_in_it(
 
 
 def test_filters_change_the_tile(client: TestClient, areas: list[dict[str, Any]]) -> None:
-    x, y = tile_of(36.21, 50.005, 9)
-    url = f"/tiles/hazardous-areas/9/{x}/{y}.mvt"
-    names = {f["properties"]["name"] for f in decode(client.get(url, params={"classification": "SHA"}).content)}
+    x, y = tile_of(36.21, 50.005, 10)
+    url = f"/tiles/hazardous-areas/10/{x}/{y}.mvt"
+    names = names_at_zoom_10(client, {"classification": "SHA"})
     assert names == {"two", "three"}
-    names = {f["properties"]["name"] for f in decode(client.get(url, params={"status": "worked_on"}).content)}
+    names = names_at_zoom_10(client, {"status": "worked_on"})
     assert names == {"two"}
     assert client.get(url, params={"status": "gone"}).status_code == 422
 
@@ -133,15 +173,15 @@ def test_release_and_task_tiles(client: TestClient, areas: list[dict[str, Any]])
 
 
 def test_area_tiles_take_the_listing_filters_and_scores(client: TestClient, areas: list[dict[str, Any]]) -> None:
-    x, y = tile_of(36.21, 50.005, 9)
-    url = f"/tiles/hazardous-areas/9/{x}/{y}.mvt"
+    x, y = tile_of(36.21, 50.005, 10)
+    url = f"/tiles/hazardous-areas/10/{x}/{y}.mvt"
     org = client.post("/api/v1/organisations", json={"name": "Op", "kind": "ngo"}).json()["id"]
     three = next(a["id"] for a in areas if a["properties"]["name"] == "three")
     assert client.post("/api/v1/tasks", json={"reference": "T-1", "organisation_id": org,
                                                "hazardous_area_ids": [three]}).status_code == 201  # fmt: skip
-    names = {f["properties"]["name"] for f in decode(client.get(url, params={"organisation_id": org}).content)}
+    names = names_at_zoom_10(client, {"organisation_id": org})
     assert names == {"three"}
-    names = {f["properties"]["name"] for f in decode(client.get(url, params={"contamination_type": "uxo"}).content)}
+    names = names_at_zoom_10(client, {"contamination_type": "uxo"})
     assert names == {"one"}
     assert decode(client.get(url, params={"oblast_code": "UA65"}).content) == []
     assert client.get(url, params={"reported_from": "2025-02-01", "reported_to": "2025-01-01"}).status_code == 422
@@ -151,8 +191,9 @@ def test_area_tiles_take_the_listing_filters_and_scores(client: TestClient, area
     ranking = client.get("/api/v1/priorities", params={"scenario": "test", "limit": 100})
     assert ranking.status_code == 200 and ranking.json()["total"] == 4
     scores = {r["hazardous_area_id"]: r["score"] for r in ranking.json()["items"]}
-    scored = decode(client.get(url, params={"scenario": "test"}).content)
-    assert len(scored) == 3
+    z9 = "/tiles/hazardous-areas/9/{}/{}.mvt".format(*tile_of(36.21, 50.005, 9))
+    scored = decode(client.get(z9, params={"scenario": "test"}).content)  # one dot per area there
+    assert len(scored) == 3 and all(f["properties"]["areas"] == 1 for f in scored)
     assert {f["id"]: f["properties"]["score"] for f in scored} == {f["id"]: round(scores[f["id"]], 3) for f in scored}
     assert all(f["properties"]["gated"] is False for f in scored)
     assert client.get(url, params={"scenario": "nope"}).status_code == 404

@@ -34,6 +34,8 @@ TILES = "/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt"
 ACTIVE_TASKS = "status=assigned,in_progress,suspended"
 # Stacking order of the data panes, bottom to top (Leaflet's overlay pane is 400).
 PANES = {"context": 380, "hazards": 410, "released": 420, "tasks": 430}
+# Released land, tasks and infrastructure are specks below this zoom: their tiles wait for it.
+DETAIL_ZOOM = 9
 
 
 def build_dashboard(
@@ -51,25 +53,28 @@ def build_dashboard(
     fmap.default_css = list(CSS + MARKERCLUSTER_CSS + DASHBOARD_CSS)
     if basemap_url:
         folium.TileLayer(basemap_url, attr=basemap_attribution or "base map", name="Base map").add_to(fmap)
+    # Fit first: layers added before the view is set would fetch a round of world-zoom tiles.
+    west, south, east, north = bounds or UKRAINE_BOUNDS
+    fmap.fit_bounds([[south, west], [north, east]])
     for pane, z_index in PANES.items():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(fmap)
     _oblast_labels().add_to(fmap)
     _settlements().add_to(fmap)
     layers = {
-        "context": _tiles("context", "Infrastructure and land use", _context_styles(), pane="context", show=False),
+        "context": _tiles("context", "Infrastructure and land use (from zoom 9)", _context_styles(), pane="context",
+                          show=False, min_zoom=DETAIL_ZOOM),
         "hazards": _tiles("hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()},
                           pane="hazards"),
-        "released": _tiles("releases", "Released land", {"releases": _release_style()}, pane="released"),
-        "tasks": _tiles("tasks", "Active tasks (by operator)", {"tasks": _task_style()}, pane="tasks",
-                        query=ACTIVE_TASKS),
+        "released": _tiles("releases", "Released land (from zoom 9)", {"releases": _release_style()},
+                           pane="released", min_zoom=DETAIL_ZOOM),
+        "tasks": _tiles("tasks", "Active tasks by operator (from zoom 9)", {"tasks": _task_style()}, pane="tasks",
+                        query=ACTIVE_TASKS, min_zoom=DETAIL_ZOOM),
     }  # fmt: skip
     for layer in layers.values():
         layer.add_to(fmap)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     _Bindings(fmap.get_name(), control.get_name(), {k: v.get_name() for k, v in layers.items()}).add_to(fmap)
-    west, south, east, north = bounds or UKRAINE_BOUNDS
-    fmap.fit_bounds([[south, west], [north, east]])
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
     figure.header.add_child(Element('<meta name="viewport" content="width=device-width, initial-scale=1">'))
@@ -84,11 +89,12 @@ def build_dashboard(
 
 
 def _tiles(layer: str, name: str, styles: dict[str, str], *, pane: str, show: bool = True,
-           query: str = "") -> VectorGridProtobuf:  # fmt: skip
+           query: str = "", min_zoom: int = 0) -> VectorGridProtobuf:  # fmt: skip
     """A vector-tile layer drawn as SVG: VectorGrid's canvas renderer loses clicks with Leaflet ≥ 1.8 (issue #274)."""
     style = ", ".join(f"{json.dumps(k)}: {v}" for k, v in styles.items())
     options = f"""{{
-        rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, pane: {json.dumps(pane)},
+        rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, minZoom: {min_zoom},
+        pane: {json.dumps(pane)},
         getFeatureId: function (f) {{ return f.properties.id; }},
         vectorTileLayerStyles: {{{style}}}
     }}"""

@@ -46,7 +46,7 @@ def hazard_style_js() -> str:
 
     IMAS: fill by classification; outline solid when open, dashed when worked on, green when
     closed. By rank: the band of the area's score (thresholds from /api/v1/dashboard/rank-bands).
-    Areas too small to see at a zoom arrive as points and are drawn as dots of radius 3 px.
+    Below zoom 10 the tiles carry dots (one per grid cell, `areas` in it); bigger dots hold more areas.
     """
     return f"""function (p) {{
         var closed = p.status === 'closed' || p.status === 'handed_over';
@@ -56,7 +56,7 @@ def hazard_style_js() -> str:
             fill = line = window.maisDashboard.rankColour(p);
         }}
         return {{fill: true, weight: p.dot ? 1 : 1.5, fillOpacity: p.dot ? 0.9 : 0.5, fillColor: fill, color: line,
-                 radius: 3.5,
+                 radius: p.areas > 1 ? Math.min(3 + Math.log2(p.areas), 7) : 3.5,
                  dashArray: p.status === 'worked_on' ? '{DASHED}' : null}};
     }}"""
 
@@ -89,6 +89,7 @@ def legend_html(total: int, operators: list[tuple[int, str]]) -> str:
   {_swatch("border:1.5px solid #333;background:none")} open
   {_swatch("border:1.5px dashed #333;background:none")} worked on
   {_swatch(f"background:{RELEASED}")} closed<br>
+  <span class="muted">Zoomed out, a dot stands for the areas near it (bigger: more); click to zoom in.</span><br>
   <div><strong>Released land</strong></div>{released}
   <div><strong>Active tasks</strong> (outline by operator)</div>{orgs or '<span class="muted">none</span><br>'}
   <span class="swatch dot"></span> hromada centre<br>

@@ -77,6 +77,36 @@ LAYERS = {
 }
 
 
+# Below CELL_ZOOM an area is a speck: hazard tiles then carry one dot per CELL_PIXELS grid cell
+# holding the areas whose point-on-surface falls in it, styled as the most urgent of them (a live
+# CHA over a live SHA; open over worked on over closed; the best score), with their count (and
+# the area's id when it is alone). A
+# national view stays a few hundred kB however many areas there are, and no area is left out.
+CELL_ZOOM = 10
+CELL_PIXELS = 4
+CELLS_SQL = """
+    WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
+                           ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
+    points AS (
+        SELECT t.id AS area_id, t.classification, t.status IN ('open', 'worked_on') AS live_area, t.status{scored},
+               ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(t.geom), 3857), bounds.merc, :extent, 0, true) AS g
+        FROM {source} CROSS JOIN bounds
+        WHERE t.geom && bounds.geo{filters}
+    ),
+    cells AS (
+        SELECT floor(ST_X(g) / :cell) AS cx, floor(ST_Y(g) / :cell) AS cy, count(*) AS areas,
+               CASE WHEN count(*) = 1 THEN min(area_id) END AS id,
+               CASE WHEN bool_or(live_area AND classification = 'CHA') THEN 'CHA' ELSE 'SHA' END AS classification,
+               CASE WHEN bool_or(status = 'open') THEN 'open' WHEN bool_or(status = 'worked_on') THEN 'worked_on'
+                    ELSE 'closed' END AS status{cell_score}
+        FROM points WHERE g IS NOT NULL GROUP BY 1, 2
+    )
+    SELECT ST_AsMVT(c, :name, :extent, 'geom', 'id')
+    FROM (SELECT id, classification, status, areas, true AS dot{score_out}, id,
+                 ST_Point(cx * :cell + :cell / 2, cy * :cell + :cell / 2) AS geom FROM cells) c
+"""
+
+
 def check_tile(z: int, x: int, y: int) -> None:
     """Zoom 0–22 and x, y inside the zoom's grid (Web Mercator, XYZ scheme)."""
     if not 0 <= z <= MAX_ZOOM:
@@ -111,25 +141,32 @@ def tile(
         area_sql, area_params = area_where(areas, "t")
         where += area_sql
         params.update(area_params)
-    source, columns = layer.source, layer.columns
+    source, columns, scored = layer.source, layer.columns, ""
     if name == "hazardous_areas" and scenario_id is not None:
         source = SCORED_AREAS
-        columns += ", round(ps.score::numeric, 3)::float AS score, ps.gated IS NOT NULL AS gated"
+        scored = ", round(ps.score::numeric, 3)::float AS score, ps.gated IS NOT NULL AS gated"
         params["scenario"] = scenario_id
     live = " AND t.deleted_at IS NULL" if layer.live else ""
-    sql = f"""
-        WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
-                               ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
-        features AS (
-            SELECT {columns}, t.id,
-                   ST_AsMVTGeom(ST_Transform({layer.geometry}, 3857), bounds.merc, :extent, 64, true) AS geom
-            FROM {source} CROSS JOIN bounds
-            WHERE t.geom && bounds.geo{live}{where}
-            ORDER BY {layer.size} DESC, t.id
-            LIMIT :cap
-        )
-        SELECT ST_AsMVT(features, :name, :extent, 'geom', 'id') FROM features WHERE geom IS NOT NULL
-    """
-    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "cap": FEATURE_CAP.get(z, 1_000_000), "name": name,
-                   "dot_below_m2": (DOT_BELOW_PIXELS * METRES_PER_PIXEL_Z0 / 2**z) ** 2})  # fmt: skip
+    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "name": name})
+    if name == "hazardous_areas" and z < CELL_ZOOM:
+        sql = CELLS_SQL.format(source=source, scored=scored, filters=live + where,
+                               cell_score=", max(score) FILTER (WHERE NOT gated) AS score, bool_and(gated) AS gated"
+                               if scored else "", score_out=", score, gated" if scored else "")  # fmt: skip
+        params["cell"] = CELL_PIXELS * EXTENT // 256
+    else:
+        sql = f"""
+            WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
+                                   ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
+            features AS (
+                SELECT {columns}{scored}, t.id,
+                       ST_AsMVTGeom(ST_Transform({layer.geometry}, 3857), bounds.merc, :extent, 64, true) AS geom
+                FROM {source} CROSS JOIN bounds
+                WHERE t.geom && bounds.geo{live}{where}
+                ORDER BY {layer.size} DESC, t.id
+                LIMIT :cap
+            )
+            SELECT ST_AsMVT(features, :name, :extent, 'geom', 'id') FROM features WHERE geom IS NOT NULL
+        """
+        params.update({"cap": FEATURE_CAP.get(z, 1_000_000),
+                       "dot_below_m2": (DOT_BELOW_PIXELS * METRES_PER_PIXEL_Z0 / 2**z) ** 2})  # fmt: skip
     return bytes(session.execute(text(sql), params).scalar() or b"")

@@ -53,9 +53,11 @@
     var tileParams = new URLSearchParams(params);
     if (dash.colourBy === 'rank') { tileParams.set('scenario', scenarioSelect.value); }
     var hazards = window.maisLayers.hazards, map = window.maisMap;
+    var url = withQuery(hazardsUrl, tileParams);
+    if (url === hazards._url) { return; }
     // GridLayer.redraw (which setUrl calls) keeps a fractional zoom as the tile zoom (Leaflet 1.9.4), so
     // swap the URL without redrawing and let a remove/add rebuild the grid at a whole zoom.
-    hazards.setUrl(withQuery(hazardsUrl, tileParams), true);
+    hazards.setUrl(url, true);
     if (map.hasLayer(hazards)) { map.removeLayer(hazards); map.addLayer(hazards); }
   }
 
@@ -293,7 +295,11 @@
     document.getElementById('details-close').addEventListener('click', function () {
       document.getElementById('details').hidden = true;
     });
-    window.maisLayers.hazards.on('click', function (e) { selectArea(e.layer.properties.id, false); });
+    window.maisLayers.hazards.on('click', function (e) {
+      var p = e.layer.properties;
+      // Below zoom 10 a dot may stand for several areas: zoom in towards them.
+      if (p.id === undefined) { window.maisMap.setView(e.latlng, window.maisMap.getZoom() + 2); } else { selectArea(p.id, false); }
+    });
     window.maisLayers.tasks.on('click', function (e) {
       var p = e.layer.properties;
       var content = el('div');
