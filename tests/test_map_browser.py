@@ -145,7 +145,7 @@ def test_dashboard_renders_offline_at_field_office_sizes(server: str, offline_pa
     # Accidents clustered, legend in words.
     assert page.locator(".marker-cluster, .leaflet-marker-pane .leaflet-interactive, path[fill='#2b2b2b']").count() > 0
     legend = page.locator("#legend").text_content() or ""
-    assert f"{DEMO_AREAS} recorded" in legend and "CHA: confirmed" in legend and "cleared" in legend
+    assert f"{DEMO_AREAS} selected" in legend and "CHA: confirmed" in legend and "cleared" in legend
     # Layout: the panel and the map side by side, nothing pushed off screen, the list readable.
     box = page.evaluate(
         """() => {
@@ -198,6 +198,11 @@ def test_filter_changes_list_figures_and_tiles(server: str, offline_page: Offlin
     )
     assert tiles and all("scenario=humanitarian" in url and f"oblast_code={oblast}" in url for url in tiles)
     assert offline_page.errors == [] and offline_page.blocked == []
+    # A date range the wrong way round is refused, and the page says why.
+    page.fill("input[name=reported_from]", "2025-02-01")
+    page.fill("input[name=reported_to]", "2025-01-01")
+    page.wait_for_function("document.getElementById('status').className === 'error'")
+    assert page.locator("#status").inner_text() == "reported_from is after reported_to"
 
 
 @pytest.mark.browser

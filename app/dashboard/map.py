@@ -40,13 +40,33 @@ DETAIL_ZOOM = 9
 
 def build_dashboard(
     *,
-    total: int,
     bounds: tuple[float, float, float, float] | None,
     basemap_url: str | None,
     basemap_attribution: str = "",
     choices: dict[str, list[Any]],
 ) -> str:
-    """The whole dashboard page as HTML, every asset served by this app."""
+    """The whole dashboard page as HTML, every asset served by this app.
+
+    Folium takes a tenth of a second or more to build it, so pages are kept by their inputs: the
+    same extent, settings and filter choices give the same page.
+    """
+    key = json.dumps([bounds, basemap_url, basemap_attribution, choices], default=str)
+    return _page(key)
+
+
+@lru_cache(maxsize=8)
+def _page(key: str) -> str:
+    bounds, basemap_url, basemap_attribution, choices = json.loads(key)
+    return _build(bounds=bounds, basemap_url=basemap_url, basemap_attribution=basemap_attribution, choices=choices)
+
+
+def _build(
+    *,
+    bounds: list[float] | None,
+    basemap_url: str | None,
+    basemap_attribution: str,
+    choices: dict[str, list[Any]],
+) -> str:
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5)
     fmap.options["max_zoom"] = 18  # folium gives max_zoom to its own base layer only; clustering needs the map's
     fmap.default_js = list(JS + MARKERCLUSTER_JS + VECTORGRID_JS + DASHBOARD_JS)
@@ -81,7 +101,7 @@ def build_dashboard(
     figure.title = "Mine action dashboard"
     config = {"palette": palette(), "criteria": list(CRITERION_NAMES), "tiles": TILES.format(layer="hazardous-areas")}
     figure.html.add_child(Element(_sidebar(choices)))
-    figure.html.add_child(Element(legend_html(total, choices.get("operators", []))))
+    figure.html.add_child(Element(legend_html(choices.get("operators", []))))
     figure.html.add_child(
         Element(f'<script id="mais-config" type="application/json">{_json_for_script(config)}</script>')
     )

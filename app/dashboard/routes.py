@@ -10,7 +10,7 @@ from app.api.deps import SessionDep, SettingsDep
 from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
 from app.dashboard.map import build_dashboard
 from app.services.dashboard import filter_choices
-from app.services.map_layers import hazard_summary
+from app.services.map_layers import area_extent
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 
@@ -36,10 +36,8 @@ def api_docs() -> HTMLResponse:
 @router.get("/map", response_class=HTMLResponse)
 def dashboard(session: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """The coordination dashboard: map, filters, ranked list, details and headline figures."""
-    summary = hazard_summary(session)
     page = build_dashboard(
-        total=summary.total,
-        bounds=summary.bounds,
+        bounds=area_extent(session),
         basemap_url=settings.basemap_url,
         basemap_attribution=settings.basemap_attribution,
         choices=filter_choices(session),

@@ -66,7 +66,7 @@ def _swatch(style: str) -> str:
     return f'<span class="swatch" style="{style}"></span>'
 
 
-def legend_html(total: int, operators: list[tuple[int, str]]) -> str:
+def legend_html(operators: list[Any]) -> str:
     """The map legend: every colour on the map with its meaning in words."""
     meaning = {"CHA": "confirmed (direct evidence)", "SHA": "suspected (indirect evidence)"}
     imas = "".join(
@@ -83,7 +83,7 @@ def legend_html(total: int, operators: list[tuple[int, str]]) -> str:
     return f"""
 <details id="legend" open>
   <summary><strong>Legend</strong></summary>
-  <div><strong>Hazardous areas</strong> <span class="muted">({total:,} recorded)</span></div>
+  <div><strong>Hazardous areas</strong> <span class="muted">(<span data-figure="areas">…</span> selected)</span></div>
   <div data-legend="imas">{imas}</div>
   <div data-legend="rank" hidden>{rank}</div>
   {_swatch("border:1.5px solid #333;background:none")} open
@@ -97,7 +97,7 @@ def legend_html(total: int, operators: list[tuple[int, str]]) -> str:
   {_swatch(f"border:0;border-top:2px solid {CONTEXT_STYLE['road']['color']};height:0;background:none")} road
   {_swatch("border:0;border-top:2px dotted #000;height:0;background:none")} line of contact<br>
   {_swatch(f"background:{CONTEXT_STYLE['farmland']['fillColor']}")} farmland
-  <span class="swatch dot" style="background:{CONTEXT_POINT['fillColor']}"></span> school, health, water, power<br>
+  <span class="swatch dot" style="background:{CONTEXT_POINT["fillColor"]}"></span> school, health, water, power<br>
   <span class="cluster-swatch">3</span> accidents (count; single ones as dark dots)
 </details>
 """

@@ -1,29 +1,21 @@
-"""Facts the map page needs before its tiles load: how many areas there are and where."""
+"""What the map page needs before its tiles load: where the areas are."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-SUMMARY_SQL = text(
-    """SELECT count(*) AS total, ST_XMin(ST_Extent(geom)) AS west, ST_YMin(ST_Extent(geom)) AS south,
-              ST_XMax(ST_Extent(geom)) AS east, ST_YMax(ST_Extent(geom)) AS north
-       FROM hazardous_area WHERE deleted_at IS NULL"""
+# The planner's estimate (from ANALYZE statistics) is instant and close enough for a first view;
+# reading every polygon took 150 ms at 100,000 areas. Tables never analysed get the exact extent
+# (COALESCE stops at the first value, so the scan only runs then).
+EXTENT_SQL = text(
+    """SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+       FROM (SELECT coalesce(ST_EstimatedExtent('public', 'hazardous_area', 'geom'),
+                             (SELECT ST_Extent(geom) FROM hazardous_area WHERE deleted_at IS NULL)) AS b) extent"""
 )
 
 
-@dataclass(frozen=True)
-class HazardSummary:
-    """How many live areas there are and their extent (None when there are none)."""
-
-    total: int
-    bounds: tuple[float, float, float, float] | None
-
-
-def hazard_summary(session: Session) -> HazardSummary:
-    """Count and extent of the live hazardous areas, for the legend and the first view."""
-    row = session.execute(SUMMARY_SQL).one()
-    bounds = None if row.west is None else (row.west, row.south, row.east, row.north)
-    return HazardSummary(total=int(row.total), bounds=bounds)
+def area_extent(session: Session) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of the recorded areas (None when there are none)."""
+    west, south, east, north = session.execute(EXTENT_SQL).one()
+    return None if west is None else (west, south, east, north)

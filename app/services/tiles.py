@@ -78,20 +78,19 @@ LAYERS = {
 
 
 # Below CELL_ZOOM an area is a speck: hazard tiles then carry one dot per CELL_PIXELS grid cell
-# holding the areas whose point-on-surface falls in it, styled as the most urgent of them (a live
-# CHA over a live SHA; open over worked on over closed; the best score), with their count (and
-# the area's id when it is alone). A
-# national view stays a few hundred kB however many areas there are, and no area is left out.
+# holding the areas whose label point (on the area, stored in Web Mercator) falls in it, styled as
+# the most urgent of them (a live CHA over a live SHA; open over worked on over closed; the best
+# score), with their count and, when alone, the area's id. A national view stays a few hundred kB
+# however many areas there are, and no area is left out.
 CELL_ZOOM = 10
 CELL_PIXELS = 4
 CELLS_SQL = """
-    WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
-                           ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
+    WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc),
     points AS (
         SELECT t.id AS area_id, t.classification, t.status IN ('open', 'worked_on') AS live_area, t.status{scored},
-               ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(t.geom), 3857), bounds.merc, :extent, 0, true) AS g
+               ST_AsMVTGeom(t.label_point, bounds.merc, :extent, 0, true) AS g
         FROM {source} CROSS JOIN bounds
-        WHERE t.geom && bounds.geo{filters}
+        WHERE t.label_point && bounds.merc{filters}
     ),
     cells AS (
         SELECT floor(ST_X(g) / :cell) AS cx, floor(ST_Y(g) / :cell) AS cy, count(*) AS areas,

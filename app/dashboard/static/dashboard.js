@@ -30,7 +30,11 @@
     return fetch(url, {headers: {Accept: 'application/json'}}).then(function (response) {
       if (!response.ok) {
         return response.json().catch(function () { return {}; }).then(function (body) {
-          throw new Error((body && body.detail) || (response.status + ' ' + response.statusText));
+          var detail = body && body.detail;
+          if (Array.isArray(detail)) {  // FastAPI validation errors: one entry per bad parameter
+            detail = detail.map(function (d) { return (d.loc || []).slice(-1)[0] + ': ' + d.msg; }).join('; ');
+          }
+          throw new Error(detail || (response.status + ' ' + response.statusText));
         });
       }
       return response.json();
@@ -68,7 +72,7 @@
         suspected_remaining_m2: m2(h.suspected_remaining_m2), confirmed_remaining_m2: m2(h.confirmed_remaining_m2),
         released_this_year_m2: [m2(r.cancelled), m2(r.reduced), m2(r.cleared)].join(' / '),
         active_tasks: h.active_tasks.toLocaleString('en'), devices_destroyed: h.devices_destroyed.toLocaleString('en'),
-        year: h.year
+        year: h.year, areas: h.areas.toLocaleString('en')
       };
       Object.keys(values).forEach(function (key) {
         document.querySelector('[data-figure="' + key + '"]').textContent = values[key];

@@ -8,6 +8,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     Date,
     Double,
     ForeignKey,
@@ -79,6 +80,12 @@ class HazardousArea(Recorded, Base):
     handover_certificate_ref: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
     remaining_geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False)
+    # The dot that stands for the area on zoomed-out map tiles, kept in Web Mercator by PostgreSQL so
+    # that a national tile reads points from an index instead of transforming polygons.
+    label_point = mapped_column(
+        Geometry("POINT", srid=3857, spatial_index=True),
+        Computed("ST_Transform(ST_PointOnSurface(geom), 3857)", persisted=True),
+    )
 
 
 class HazardousAreaEvent(Created, Base):
