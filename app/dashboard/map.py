@@ -67,7 +67,9 @@ def _build(
     basemap_attribution: str,
     choices: dict[str, list[Any]],
 ) -> str:
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5)
+    # Canvas for the plain vector layers (1,469 settlement dots are slow as SVG); the tile layers draw
+    # SVG on their own (see _tiles), so clicks on areas keep working.
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.5)
     fmap.options["max_zoom"] = 18  # folium gives max_zoom to its own base layer only; clustering needs the map's
     fmap.default_js = list(JS + MARKERCLUSTER_JS + VECTORGRID_JS + DASHBOARD_JS)
     fmap.default_css = list(CSS + MARKERCLUSTER_CSS + DASHBOARD_CSS)
@@ -78,8 +80,7 @@ def _build(
     fmap.fit_bounds([[south, west], [north, east]])
     for pane, z_index in PANES.items():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(fmap)
-    _oblast_labels().add_to(fmap)
-    _settlements().add_to(fmap)
+    # Hazards first: their tile requests then leave before the page builds its other layers.
     layers = {
         "context": _tiles("context", "Infrastructure and land use (from zoom 9)", _context_styles(), pane="context",
                           show=False, min_zoom=DETAIL_ZOOM),
@@ -90,8 +91,10 @@ def _build(
         "tasks": _tiles("tasks", "Active tasks by operator (from zoom 9)", {"tasks": _task_style()}, pane="tasks",
                         query=ACTIVE_TASKS, min_zoom=DETAIL_ZOOM),
     }  # fmt: skip
-    for layer in layers.values():
-        layer.add_to(fmap)
+    for key in ("hazards", "released", "tasks", "context"):
+        layers[key].add_to(fmap)
+    _oblast_labels().add_to(fmap)
+    _settlements().add_to(fmap)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     _Bindings(fmap.get_name(), control.get_name(), {k: v.get_name() for k, v in layers.items()}).add_to(fmap)

@@ -312,7 +312,11 @@
       content.appendChild(el('div', {}, p.status.replace('_', ' ') + ', ' + m2(p.area_m2)));
       L.popup().setLatLng(e.latlng).setContent(content).openOn(window.maisMap);
     });
-    applyFilters();
+    // The list and figures queries compete with the first tiles for the server: let the map draw first.
+    var started = false;
+    var start = function () { if (!started) { started = true; applyFilters(); } };
+    window.maisLayers.hazards.once('load', start);
+    setTimeout(start, 1500);
   }
 
   document.addEventListener('DOMContentLoaded', init);
