@@ -36,6 +36,8 @@ from urllib.parse import urlparse
 
 from sqlalchemy import text
 
+from bench.common import scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1366, "height": 768}
@@ -127,18 +129,8 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list every request of our median run")
     args = parser.parse_args()
 
-    from app.db.migrations import upgrade
-    from app.db.scratch import create_database, drop_database
-    from app.db.session import use_database
-
-    url = create_database("mais_bench")
-    try:
-        upgrade(url, configure_logger=False)
-        use_database(url)
+    with scratch_database() as url:
         run(url, args.areas, args.runs, args.naive_runs, args.naive_timeout, args.with_work, args.verbose)
-    finally:
-        use_database(None)
-        drop_database(url)
 
 
 def run(url: str, areas: int, runs: int, naive_runs: int, naive_timeout: float, with_work: bool, verbose: bool) -> None:

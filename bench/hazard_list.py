@@ -12,6 +12,8 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import select
 
+from bench.common import scratch_database
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -19,18 +21,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    from app.db.migrations import upgrade
-    from app.db.scratch import create_database, drop_database
-    from app.db.session import use_database
-
-    url = create_database("mais_bench")
-    try:
-        upgrade(url, configure_logger=False)
-        use_database(url)
+    with scratch_database():
         run(args.areas, args.repeat)
-    finally:
-        use_database(None)
-        drop_database(url)
 
 
 def run(areas: int, repeat: int) -> None:

@@ -12,11 +12,11 @@ Run: .venv/bin/python -m bench.priorities [--areas N] [--context-scale S] [--rep
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 
 from sqlalchemy import text
+
+from bench.common import median_seconds, scratch_database
 
 PEER_SQL = """
     SELECT count(*), sum(p), sum(s) FROM (
@@ -43,18 +43,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="full recomputes (incremental: 10 x this)")
     args = parser.parse_args()
 
-    from app.db.migrations import upgrade
-    from app.db.scratch import create_database, drop_database
-    from app.db.session import use_database
-
-    url = create_database("mais_bench")
-    try:
-        upgrade(url, configure_logger=False)
-        use_database(url)
+    with scratch_database():
         run(args.areas, args.context_scale, args.repeat)
-    finally:
-        use_database(None)
-        drop_database(url)
 
 
 def run(areas: int, context_scale: float, repeat: int) -> None:
@@ -91,25 +81,16 @@ def run(areas: int, context_scale: float, repeat: int) -> None:
         def peer() -> None:
             session.execute(text(PEER_SQL)).one()
 
-        full_s = _median(full, repeat)
+        full_s = median_seconds(full, repeat)
         priorities.refresh(session, user="bench")  # the other scenarios' first full runs, untimed
-        incremental_s = _median(incremental, 10 * repeat) / 3  # refresh rescored it for the 3 scenarios
-        peer_s = _median(peer, 1)
+        incremental_s = median_seconds(incremental, 10 * repeat) / 3  # refresh rescored it for the 3 scenarios
+        peer_s = median_seconds(peer, 1)
     print(f"ours, full recompute (11 criteria, {areas:,} areas):       median {full_s:7.2f} s   target ≤ 10 s")
     print(
         f"ours, single-area incremental (per scenario):        median {incremental_s * 1000:7.1f} ms  target ≤ 100 ms"
     )
     print(f"peer, PostGIS SQL for 2 of the 11 criteria, all areas: {peer_s:7.2f} s")
     print(f"ratio ours full / peer: {full_s / peer_s:.2f}")
-
-
-def _median(fn: Callable[[], None], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 if __name__ == "__main__":

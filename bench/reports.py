@@ -15,12 +15,12 @@ Run: .venv/bin/python -m bench.reports [--areas N] [--repeat R]
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import text
+
+from bench.common import median_seconds, scratch_database
 
 WORK_SQL = """
 CREATE TEMP TABLE ops AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM organisation;
@@ -102,18 +102,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from app.db.migrations import upgrade
-    from app.db.scratch import create_database, drop_database
-    from app.db.session import use_database
-
-    url = create_database("mais_bench")
-    try:
-        upgrade(url, configure_logger=False)
-        use_database(url)
+    with scratch_database():
         run(args.areas, args.repeat)
-    finally:
-        use_database(None)
-        drop_database(url)
 
 
 def run(areas: int, repeat: int) -> None:
@@ -167,24 +157,15 @@ def run(areas: int, repeat: int) -> None:
             areas_left.pivot_table(index="oblast_code", columns="classification", values="remaining_area_m2",
                                    aggfunc=["count", "sum"], fill_value=0)  # fmt: skip
 
-        json_s = _median(json_report, repeat)
-        pdf_s = _median(pdf_report, repeat)
-        peer_s = _median(peer, repeat)
+        json_s = median_seconds(json_report, repeat)
+        pdf_s = median_seconds(pdf_report, repeat)
+        peer_s = median_seconds(peer, repeat)
     print(f"ours, JSON report (every table, {releases:,} releases):    median {json_s:6.2f} s  target ≤ 5 s "
           f"({sizes['json']:,} bytes)")  # fmt: skip
     print(f"ours, PDF report (figures, map, WeasyPrint):          median {pdf_s:6.2f} s  target ≤ 15 s "
           f"({sizes['pdf']:,} bytes)")  # fmt: skip
     print(f"peer, pandas over fetched rows (releases, finds, remaining only): median {peer_s:6.2f} s")
     print(f"ratio ours JSON / peer: {json_s / peer_s:.2f}")
-
-
-def _median(fn: Callable[[], None], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 if __name__ == "__main__":
