@@ -43,6 +43,13 @@ def accident_points(
     return Response(service.accident_points(session, since=since), media_type="application/geo+json")
 
 
+@router.get("/settlements.geojson", responses={200: {"content": {"application/geo+json": {}}}})
+def settlement_points(session: SessionDep) -> Response:
+    """Settlements as points with name and population: context that makes the map read without a base map."""
+    return Response(service.settlement_points(session), media_type="application/geo+json",
+                    headers={"Cache-Control": "public, max-age=300"})  # fmt: skip
+
+
 @router.get("/rank-bands")
 def rank_bands(
     session: SessionDep,

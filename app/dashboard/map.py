@@ -94,7 +94,6 @@ def _build(
     for key in ("hazards", "released", "tasks", "context"):
         layers[key].add_to(fmap)
     _oblast_labels().add_to(fmap)
-    _settlements().add_to(fmap)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     _Bindings(fmap.get_name(), control.get_name(), {k: v.get_name() for k, v in layers.items()}).add_to(fmap)
@@ -254,33 +253,6 @@ def _sidebar(choices: dict[str, list[Any]]) -> str:
   <div id="details-body"></div>
 </section>
 """
-
-
-@lru_cache(maxsize=1)
-def _settlement_features() -> dict[str, Any]:
-    """Hromada centres as GeoJSON, read once per process."""
-    hromadas = load_hromadas()
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(h.lon, 5), round(h.lat, 5)]},
-            "properties": {"hromada": h.hromada, "population": int(h.population)},
-        }
-        for h in hromadas.itertuples()
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _settlements() -> folium.GeoJson:
-    """Hromada centres: with them the map reads without a base map."""
-    return folium.GeoJson(
-        _settlement_features(),
-        name="Settlements (hromada centres)",
-        marker=folium.CircleMarker(
-            radius=2.5, color="#777777", weight=1, fill=True, fill_color="#ffffff", fill_opacity=1
-        ),
-        tooltip=folium.GeoJsonTooltip(fields=["hromada", "population"], aliases=["Hromada", "Population 2022"]),
-    )
 
 
 @lru_cache(maxsize=1)

@@ -100,6 +100,20 @@ ACCIDENT_POINTS_SQL = """
 """
 
 
+SETTLEMENT_POINTS_SQL = """
+    SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature', 'geometry', ST_AsGeoJSON(geom, 4)::json,
+        'properties', json_build_object('name', name, 'population', population)
+    ) ORDER BY id), '[]'::json))::text
+    FROM settlement WHERE deleted_at IS NULL
+"""
+
+
+def settlement_points(session: Session) -> str:
+    """The settlement layer (name, population) as GeoJSON text."""
+    return str(session.execute(text(SETTLEMENT_POINTS_SQL)).scalar_one())
+
+
 def accident_points(session: Session, *, since: date | None) -> str:
     """Live accidents as GeoJSON text (date, type, number of victims; nothing about the people)."""
     return str(session.execute(text(ACCIDENT_POINTS_SQL), {"since": since}).scalar_one())

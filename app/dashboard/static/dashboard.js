@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  var dash = window.maisDashboard = {colourBy: 'imas', bands: [], palette: {}, rows: {}};
+  var dash = window.maisDashboard = {colourBy: 'imas', bands: [], palette: {}, rows: {}, generation: 0};
   var config, form, scenarioSelect, hazardsUrl;
 
   function el(tag, attrs, text) {
@@ -65,8 +65,12 @@
     if (map.hasLayer(hazards)) { map.removeLayer(hazards); map.addLayer(hazards); }
   }
 
-  function loadHeadline(params) {
+  // Answers to an older filter that arrive after a newer one's are dropped, not drawn.
+  function stale(generation) { return generation !== dash.generation; }
+
+  function loadHeadline(params, generation) {
     return getJSON(withQuery('/api/v1/dashboard/headline', params)).then(function (h) {
+      if (stale(generation)) { return; }
       var r = h.released_this_year_m2;
       var values = {
         suspected_remaining_m2: m2(h.suspected_remaining_m2), confirmed_remaining_m2: m2(h.confirmed_remaining_m2),
@@ -102,7 +106,7 @@
       .join(', ');
   }
 
-  function loadList(params) {
+  function loadList(params, generation) {
     var list = document.getElementById('priority-list');
     var count = document.getElementById('ranking-count');
     count.textContent = 'Ranking…';
@@ -110,6 +114,7 @@
     listParams.set('scenario', scenarioSelect.value);
     listParams.set('limit', '50');
     return getJSON(withQuery('/api/v1/priorities', listParams)).then(function (ranking) {
+      if (stale(generation)) { return; }
       list.textContent = '';
       dash.rows = {};
       var maxScore = ranking.items.reduce(function (m, r) { return Math.max(m, r.score); }, 0);
@@ -135,12 +140,12 @@
     });
   }
 
-  function loadBands(params) {
+  function loadBands(params, generation) {
     if (dash.colourBy !== 'rank') { return Promise.resolve(); }
     var bandParams = new URLSearchParams(params);
     bandParams.set('scenario', scenarioSelect.value);
     return getJSON(withQuery('/api/v1/dashboard/rank-bands', bandParams)).then(function (result) {
-      dash.bands = result.bands;
+      if (!stale(generation)) { dash.bands = result.bands; }
     });
   }
 
@@ -154,11 +159,15 @@
 
   function applyFilters() {
     var params = filterQuery();
+    var generation = ++dash.generation;
     status('loading…');
-    var work = [loadHeadline(params), loadList(params), loadBands(params).then(function () { refreshTiles(params); })];
+    var work = [loadHeadline(params, generation), loadList(params, generation),
+      loadBands(params, generation).then(function () { if (!stale(generation)) { refreshTiles(params); } })];
     return Promise.all(work).then(function () {
-      status('updated ' + new Date().toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit'}));
-    }).catch(function (error) { status(error.message, true); });
+      if (!stale(generation)) {
+        status('updated ' + new Date().toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit'}));
+      }
+    }).catch(function (error) { if (!stale(generation)) { status(error.message, true); } });
   }
 
   // Raions and hromadas offered follow the chosen oblast / raion (KATOTTG codes nest by prefix).
@@ -270,6 +279,22 @@
     return cluster;
   }
 
+  // Settlements come after the first hazards: 1,469 markers built at start-up held back the first tiles.
+  function settlementsLayer() {
+    var layer = L.geoJSON(null, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {radius: 2.5, color: '#777777', weight: 1, fillColor: '#ffffff', fillOpacity: 1});
+      },
+      onEachFeature: function (feature, marker) {
+        var p = feature.properties;
+        marker.bindTooltip(p.name + ' · ' + Number(p.population).toLocaleString('en') + ' people');
+      }
+    });
+    getJSON('/api/v1/dashboard/settlements.geojson').then(function (collection) { layer.addData(collection); })
+      .catch(function (error) { status('settlements: ' + error.message, true); });
+    return layer;
+  }
+
   function init() {
     config = JSON.parse(document.getElementById('mais-config').textContent);
     dash.palette = config.palette;
@@ -291,9 +316,7 @@
         dash.colourBy = radio.value;
         document.querySelector('[data-legend="imas"]').hidden = dash.colourBy !== 'imas';
         document.querySelector('[data-legend="rank"]').hidden = dash.colourBy !== 'rank';
-        var params = filterQuery();
-        loadBands(params).then(function () { refreshTiles(params); })
-          .catch(function (error) { status(error.message, true); });
+        applyFilters();  // one pass, so no answer of an earlier pass is dropped without a newer one
       });
     });
     document.getElementById('details-close').addEventListener('click', function () {
@@ -314,7 +337,12 @@
     });
     // The list and figures queries compete with the first tiles for the server: let the map draw first.
     var started = false;
-    var start = function () { if (!started) { started = true; applyFilters(); } };
+    var start = function () {
+      if (started) { return; }
+      started = true;
+      applyFilters();
+      window.maisControl.addOverlay(settlementsLayer().addTo(window.maisMap), 'Settlements (hromada centres)');
+    };
     window.maisLayers.hazards.once('load', start);
     setTimeout(start, 1500);
   }
