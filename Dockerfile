@@ -8,7 +8,12 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     MAIS_HOST=0.0.0.0 MAIS_PORT=8000
 WORKDIR /srv/mais
-# shapely, pyproj and pyogrio wheels bundle GEOS, PROJ and GDAL: no system libraries needed.
+# shapely, pyproj and pyogrio wheels bundle GEOS, PROJ and GDAL; WeasyPrint (PDF reports) needs
+# Pango and a font, as scripts/setup.sh installs them.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt README.md LICENSE ./
 COPY app ./app
 COPY gis ./gis
