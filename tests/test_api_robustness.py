@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,3 +102,72 @@ def test_random_bodies_on_every_write_endpoint_never_500(client: TestClient, tar
     body = data.draw(st.dictionaries(st.sampled_from(keys), json_values, max_size=len(keys)))
     response = client.post(url, json=body)
     assert response.status_code in (201, 404, 409, 410, 413, 422), response.text
+
+
+READ_TARGETS = [
+    "/api/v1/priorities",
+    "/api/v1/dashboard/headline",
+    "/api/v1/dashboard/rank-bands",
+    "/tiles/hazardous-areas/6/38/21.mvt",
+    "/tiles/hazardous-areas/12/2459/1388.mvt",
+    "/tiles/tasks/9/308/173.mvt",
+    "/tiles/context/9/308/173.mvt",
+    "/api/v1/reports/donor",
+]
+READ_PARAMETERS = ["bbox", "status", "classification", "contamination_type", "oblast_code", "raion_code",
+                   "hromada_code", "organisation_id", "reported_from", "reported_to", "scenario", "kind", "layer",
+                   "donor_id", "agreement_id", "date_from", "date_to", "distance_m", "limit", "offset"]  # fmt: skip
+read_values = st.one_of(
+    st.text(max_size=25),
+    st.sampled_from(
+        [
+            "UA63",
+            "UA6312",
+            "2025-01-01",
+            "2025-13-40",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "open",
+            "SHA",
+            "humanitarian",
+            "30,45,40,52",
+            "1e309",
+            "nan",
+            "cleared",
+            "road",
+        ]
+    ),
+)
+
+
+@pytest.fixture
+def read_world(client: TestClient) -> None:
+    """Areas, a task, a release and the default scenarios, so that the reads run their real queries."""
+    from app.db.session import new_session
+    from app.services.priority_scenarios import ensure_default_scenarios
+    from tests.factories import area_feature, square
+
+    org = client.post("/api/v1/organisations", json={"name": "Op", "kind": "ngo"}).json()["id"]
+    ids = [client.post(URL, json=area_feature(square(36.2 + i / 50, 50.0), classification=c,
+                                               oblast_code="UA63")).json()["id"]
+           for i, c in enumerate(["SHA", "CHA", "SHA"])]  # fmt: skip
+    task = {"reference": "T-1", "organisation_id": org, "hazardous_area_ids": ids[:1], "status": "assigned"}
+    assert client.post("/api/v1/tasks", json=task).status_code == 201
+    with new_session() as session:
+        ensure_default_scenarios(session, user="test")
+        session.commit()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    target=st.sampled_from(READ_TARGETS),
+    params=st.dictionaries(st.sampled_from(READ_PARAMETERS), read_values, max_size=5),
+)
+def test_random_filters_on_the_dashboard_and_report_reads_never_500(
+    client: TestClient, read_world: None, target: str, params: dict[str, str]
+) -> None:
+    response = client.get(target, params=params)
+    assert response.status_code in (200, 404, 422), f"{target} {params}: {response.status_code} {response.text[:300]}"
+    if response.status_code != 200:
+        assert response.json()["detail"]
