@@ -13,7 +13,7 @@ from app.db.models import RELEASE_KINDS, TASK_STATUSES
 from app.errors import Invalid
 from app.services.area_filter import AreaFilter
 from app.services.priority_scenarios import scenario_named
-from app.services.tiles import tile
+from app.services.tiles import area_tile, tile
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MVT = "application/vnd.mapbox-vector-tile"
@@ -38,7 +38,7 @@ def hazardous_area_tile(
     ranked list select the same areas.
     """
     scenario_id = scenario_named(session, scenario).id if scenario else None
-    return _answer(request, tile(session, "hazardous_areas", z, x, y, {}, areas=flt, scenario_id=scenario_id))
+    return _answer(request, area_tile(session, z, x, y, flt, scenario_id=scenario_id))
 
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response, responses=TILE_DOC)

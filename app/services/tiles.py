@@ -36,7 +36,7 @@ class TileLayer:
     geometry: str = "t.geom"
 
 
-# Hazardous areas are filtered by the shared AreaFilter (see tile()), and scored under a scenario
+# Hazardous areas are filtered by the shared AreaFilter (see area_tile()), and scored under a scenario
 # when one is asked for: `score`, and `gated` when a gate keeps the area out of the ranking.
 SCORED_AREAS = """hazardous_area t
     LEFT JOIN priority_current pc ON pc.hazardous_area_id = t.id AND pc.scenario_id = :scenario
@@ -48,7 +48,7 @@ LAYERS = {
         "round(t.remaining_area_m2)::bigint AS remaining_area_m2, "
         "array_to_string(t.contamination_types, ',') AS contamination, t.original_area_m2 < :dot_below_m2 AS dot",
         size="t.remaining_area_m2",
-        filters={},
+        filters={},  # area_tile() takes the shared AreaFilter instead
         # An area smaller than a few pixels at the tile's zoom goes out as a point the map draws as a
         # dot: a national view then shows where contamination is instead of sub-pixel slivers.
         geometry="CASE WHEN t.original_area_m2 < :dot_below_m2 THEN ST_PointOnSurface(t.geom) ELSE t.geom END",
@@ -115,18 +115,8 @@ def check_tile(z: int, x: int, y: int) -> None:
         raise Invalid(f"at zoom {z} tile x and y run from 0 to {size - 1}", field="x/y")
 
 
-def tile(
-    session: Session,
-    name: str,
-    z: int,
-    x: int,
-    y: int,
-    filters: dict[str, list[Any]],
-    *,
-    areas: AreaFilter | None = None,
-    scenario_id: int | None = None,
-) -> bytes:
-    """One MVT tile of a layer's live rows, with the attributes the map styles and labels."""
+def tile(session: Session, name: str, z: int, x: int, y: int, filters: dict[str, list[Any]]) -> bytes:
+    """One MVT tile of released land, tasks or context features, filtered on the layer's attributes."""
     layer = LAYERS[name]
     check_tile(z, x, y)
     unknown = sorted(set(filters) - set(layer.filters))
@@ -135,37 +125,46 @@ def tile(
     where = "".join(
         f" AND t.{column} = ANY(CAST(:{column} AS {layer.filters[column]}[]))" for column, v in filters.items() if v
     )
-    params: dict[str, Any] = {k: v for k, v in filters.items() if v}
-    if name == "hazardous_areas" and areas is not None:
-        area_sql, area_params = area_where(areas, "t")
-        where += area_sql
-        params.update(area_params)
-    source, columns, scored = layer.source, layer.columns, ""
-    if name == "hazardous_areas" and scenario_id is not None:
+    return _features(session, name, z, x, y, where, {k: v for k, v in filters.items() if v})
+
+
+def area_tile(session: Session, z: int, x: int, y: int, flt: AreaFilter, *, scenario_id: int | None = None) -> bytes:
+    """One MVT tile of the hazardous areas the shared filter selects: cells below CELL_ZOOM, shapes from it."""
+    check_tile(z, x, y)
+    where, params = area_where(flt, "t")
+    source, scored = LAYERS["hazardous_areas"].source, ""
+    if scenario_id is not None:
         source = SCORED_AREAS
         scored = ", round(ps.score::numeric, 3)::float AS score, ps.gated IS NOT NULL AS gated"
         params["scenario"] = scenario_id
+    if z >= CELL_ZOOM:
+        return _features(session, "hazardous_areas", z, x, y, where, params, source=source, scored=scored)
+    sql = CELLS_SQL.format(source=source, scored=scored, filters=" AND t.deleted_at IS NULL" + where,
+                           cell_score=", max(score) FILTER (WHERE NOT gated) AS score, bool_and(gated) AS gated"
+                           if scored else "", score_out=", score, gated" if scored else "")  # fmt: skip
+    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "name": "hazardous_areas",
+                   "cell": CELL_PIXELS * EXTENT // 256})  # fmt: skip
+    return bytes(session.execute(text(sql), params).scalar() or b"")
+
+
+def _features(session: Session, name: str, z: int, x: int, y: int, where: str, params: dict[str, Any], *,
+              source: str | None = None, scored: str = "") -> bytes:  # fmt: skip
+    """A tile of the layer's live rows matching `where`, largest first up to the zoom's cap."""
+    layer = LAYERS[name]
     live = " AND t.deleted_at IS NULL" if layer.live else ""
-    params.update({"z": z, "x": x, "y": y, "extent": EXTENT, "name": name})
-    if name == "hazardous_areas" and z < CELL_ZOOM:
-        sql = CELLS_SQL.format(source=source, scored=scored, filters=live + where,
-                               cell_score=", max(score) FILTER (WHERE NOT gated) AS score, bool_and(gated) AS gated"
-                               if scored else "", score_out=", score, gated" if scored else "")  # fmt: skip
-        params["cell"] = CELL_PIXELS * EXTENT // 256
-    else:
-        sql = f"""
-            WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
-                                   ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
-            features AS (
-                SELECT {columns}{scored}, t.id,
-                       ST_AsMVTGeom(ST_Transform({layer.geometry}, 3857), bounds.merc, :extent, 64, true) AS geom
-                FROM {source} CROSS JOIN bounds
-                WHERE t.geom && bounds.geo{live}{where}
-                ORDER BY {layer.size} DESC, t.id
-                LIMIT :cap
-            )
-            SELECT ST_AsMVT(features, :name, :extent, 'geom', 'id') FROM features WHERE geom IS NOT NULL
-        """
-        params.update({"cap": FEATURE_CAP.get(z, 1_000_000),
-                       "dot_below_m2": (DOT_BELOW_PIXELS * METRES_PER_PIXEL_Z0 / 2**z) ** 2})  # fmt: skip
+    sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
+                               ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) AS geo),
+        features AS (
+            SELECT {layer.columns}{scored}, t.id,
+                   ST_AsMVTGeom(ST_Transform({layer.geometry}, 3857), bounds.merc, :extent, 64, true) AS geom
+            FROM {source or layer.source} CROSS JOIN bounds
+            WHERE t.geom && bounds.geo{live}{where}
+            ORDER BY {layer.size} DESC, t.id
+            LIMIT :cap
+        )
+        SELECT ST_AsMVT(features, :name, :extent, 'geom', 'id') FROM features WHERE geom IS NOT NULL
+    """
+    params = {**params, "z": z, "x": x, "y": y, "extent": EXTENT, "name": name, "cap": FEATURE_CAP.get(z, 1_000_000),
+              "dot_below_m2": (DOT_BELOW_PIXELS * METRES_PER_PIXEL_Z0 / 2**z) ** 2}  # fmt: skip
     return bytes(session.execute(text(sql), params).scalar() or b"")
