@@ -167,6 +167,7 @@ def test_release_and_task_tiles(client: TestClient, areas: list[dict[str, Any]])
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": org + 1}).content == b""
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": org}).content != b""
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": "x"}).status_code == 422
+    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": "²"}).status_code == 422
     refused = client.get(f"/tiles/releases/12/{x}/{y}.mvt", params={"status": "assigned"})
     assert refused.status_code == 422 and "cannot be filtered by status" in refused.text
     assert client.get(f"/tiles/roads/12/{x}/{y}.mvt").status_code == 422

@@ -76,7 +76,8 @@ def vector_tile(
 def _ids(name: str, values: list[str] | None) -> list[int]:
     """Comma-separated ids as integers, refused with the reason when not positive 64-bit integers."""
     items = comma_list(name, values)
-    if not all(v.isdigit() and 0 < int(v) < 2**63 for v in items):
+    # isdecimal() alone accepts other scripts' digits ('٣'); isdigit() even '²', which int() refuses.
+    if not all(v.isascii() and v.isdecimal() and 0 < int(v) < 2**63 for v in items):
         raise Invalid(f"{name} must be positive integer ids", field=name)
     return [int(v) for v in items]
 
