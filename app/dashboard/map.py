@@ -83,7 +83,7 @@ def _build(
     # Hazards first: their tile requests then leave before the page builds its other layers.
     layers = {
         "context": _tiles("context", "Infrastructure and land use (from zoom 9)", _context_styles(), pane="context",
-                          show=False, min_zoom=DETAIL_ZOOM),
+                          min_zoom=DETAIL_ZOOM),
         "hazards": _tiles("hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()},
                           pane="hazards"),
         "released": _tiles("releases", "Released land (from zoom 9)", {"releases": _release_style()},

@@ -93,7 +93,7 @@ def legend_html(operators: list[Any]) -> str:
   <div><strong>Released land</strong></div>{released}
   <div><strong>Active tasks</strong> (outline by operator)</div>{orgs or '<span class="muted">none</span><br>'}
   <span class="swatch dot"></span> hromada centre<br>
-  <div><strong>Infrastructure</strong> <span class="muted">(layer off at start)</span></div>
+  <div><strong>Infrastructure</strong> <span class="muted">(from zoom 9)</span></div>
   {_swatch(f"border:0;border-top:2px solid {CONTEXT_STYLE['road']['color']};height:0;background:none")} road
   {_swatch("border:0;border-top:2px dotted #000;height:0;background:none")} line of contact<br>
   {_swatch(f"background:{CONTEXT_STYLE['farmland']['fillColor']}")} farmland
