@@ -18,7 +18,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
 
-# Without these, autogenerate drops spatial_ref_sys and duplicates GiST indexes (design.md §2).
+# Without these, autogenerate drops spatial_ref_sys and duplicates GiST indexes (docs/architecture.md §2).
 helpers = {
     "include_object": alembic_helpers.include_object,
     "process_revision_directives": alembic_helpers.writer,

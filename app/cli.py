@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 
 from app.config import get_settings
-from app.errors import AppError
+from app.domain.errors import AppError
+from app.reporting.filter import DEFAULT_DISTANCE_M
 
 cli = typer.Typer(help="Mine action information system.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -32,7 +33,7 @@ def seed(
 ) -> None:
     """Load the synthetic demo dataset (clearly labelled, on real hromada centres)."""
     from app.db.session import new_session
-    from app.services.demo import count_areas, load_demo
+    from app.demo.seed import count_areas, load_demo
 
     settings = get_settings()
     with new_session() as session:
@@ -79,7 +80,7 @@ def _refused(error: ValueError | AppError) -> typer.Exit:
 def load_settlements(user: str = typer.Option("cli", help="Name recorded as the loader")) -> None:
     """Load the 1,469 hromada centres with 2022 population (real data; codes already present are skipped)."""
     from app.db.session import new_session
-    from app.services.context import load_settlements as load
+    from app.services.priorities.context import load_settlements as load
 
     with new_session() as session, console.status("loading hromada centres…"):
         try:
@@ -88,6 +89,7 @@ def load_settlements(user: str = typer.Option("cli", help="Name recorded as the 
             raise _refused(error) from error
         session.commit()
     console.print(f"[green]loaded {new:,} new settlements[/] (codes already present were skipped)")
+    _rescore(user)
 
 
 @cli.command("load-context")
@@ -105,7 +107,7 @@ def load_context(
     from pathlib import Path
 
     from app.db.session import new_session
-    from app.services.context import check_layer, load_features
+    from app.services.priorities.context import check_layer, load_features
     from gis.context_io import read_layer
 
     with new_session() as session:
@@ -126,9 +128,22 @@ def load_context(
         except (ValueError, AppError) as error:
             raise _refused(error) from error
     console.print(f"[green]loaded {loaded:,} features into layer {layer!r}[/]")
+    _rescore(user)
     console.print(f"dropped {read.dropped_empty:,} without geometry; repaired {read.repaired:,} invalid geometries")
     if read.reprojected_from:
         console.print(f"reprojected from {read.reprojected_from} to WGS 84 (EPSG:4326)")
+
+
+def _rescore(user: str) -> None:
+    """Bring priority scores up to date after a load (the API does this after every write)."""
+    from app.db.session import new_session
+    from app.services.priorities.ranking import refresh
+
+    with new_session() as session, console.status("rescoring the areas the change can touch…"):
+        runs = refresh(session, user=user)
+        session.commit()
+    for run in runs:
+        console.print(f"rescored {run.areas_scored:,} areas (scenario {run.scenario_id}) in {run.seconds:.2f} s")
 
 
 @cli.command("priorities")
@@ -138,8 +153,8 @@ def recompute_priorities(
 ) -> None:
     """Recompute priority scores now (a full run) and print the time each scenario took."""
     from app.db.session import new_session
-    from app.services import priorities
-    from app.services.priority_scenarios import live_scenarios, scenario_named
+    from app.services.priorities import ranking as priorities
+    from app.services.priorities.scenarios import live_scenarios, scenario_named
 
     with new_session() as session:
         try:
@@ -172,7 +187,9 @@ def report(
     hromada_code: str | None = typer.Option(None, help="e.g. UA63120270000028556"),
     date_from: Annotated[datetime | None, typer.Option(formats=[DAY], help="First day of the period")] = None,
     date_to: Annotated[datetime | None, typer.Option(formats=[DAY], help="Last day of the period")] = None,
-    distance_m: float = typer.Option(5_000.0, help="Count people living within this distance of released land"),
+    distance_m: float = typer.Option(
+        DEFAULT_DISTANCE_M, help="Count people living within this distance of released land"
+    ),
 ) -> None:
     """Write a donor report (same filters and figures as /api/v1/reports/donor) in the chosen formats."""
     from pathlib import Path
@@ -180,25 +197,28 @@ def report(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from app.db.session import new_session
-    from app.reports.formats import FORMATS
-    from app.services.report_scope import ReportFilter
-    from app.services.reports import STEPS, build_report
+    from app.reporting.figures import STEPS, build_report
+    from app.reporting.filter import ReportFilter
+    from app.reporting.formats import FORMATS
 
     formats = formats or ["pdf"]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise _refused(ValueError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"))
-    flt = ReportFilter(
-        donor_id=donor_id,
-        agreement_id=agreement_id,
-        organisation_id=organisation_id,
-        oblast_code=oblast_code,
-        raion_code=raion_code,
-        hromada_code=hromada_code,
-        date_from=date_from.date() if date_from else None,
-        date_to=date_to.date() if date_to else None,
-        distance_m=distance_m,
-    )
+    try:
+        flt = ReportFilter(
+            donor_id=donor_id,
+            agreement_id=agreement_id,
+            organisation_id=organisation_id,
+            oblast_code=oblast_code,
+            raion_code=raion_code,
+            hromada_code=hromada_code,
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
+            distance_m=distance_m,
+        )
+    except AppError as error:
+        raise _refused(error) from error
     with_map = any(FORMATS[f].needs_map for f in formats)
     columns = (TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
     with Progress(*columns, TimeElapsedColumn(), console=console) as progress:

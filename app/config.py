@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # XYZ template for an optional base map; none by default because field offices are offline.
     basemap_url: str | None = None
     basemap_attribution: str = ""
+    # Logging: DEBUG, INFO, WARNING or ERROR; one key=value line per event (app/logging.py).
+    log_level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    # The programme's own time zone: "today" (release dates, this year's figures) is its date, not UTC's.
+    timezone: str = "Europe/Kyiv"
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
 

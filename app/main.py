@@ -26,10 +26,13 @@ from app.api import (
     tiles,
 )
 from app.api import dashboard as dashboard_api
+from app.api.errors import install_error_handlers
+from app.api.request_id import RequestIdMiddleware
+from app.config import get_settings
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import APP_STATIC_DIR, VENDOR_DIR, require_vendor_assets
 from app.db.session import get_engine
-from app.errors import install_error_handlers
+from app.logging import configure_logging
 
 
 @asynccontextmanager
@@ -42,6 +45,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     """Build the application."""
+    configure_logging(get_settings().log_level)
     app = FastAPI(
         title="Mine Action Information System",
         summary="Hazardous areas, land release, priorities and donor reporting on PostGIS",
@@ -53,6 +57,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     # Field offices work over slow links: tiles, pages and JSON shrink 3-5x; level 5 keeps the CPU cost low.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(RequestIdMiddleware)  # outermost: the error handlers' log lines carry the id
     app.include_router(system.router)
     app.include_router(hazardous_areas.router)
     app.include_router(organisations.router)

@@ -137,8 +137,8 @@ def run(url: str, areas: int, runs: int, naive_runs: int, naive_timeout: float, 
     from playwright.sync_api import sync_playwright
 
     from app.db.session import get_engine, new_session
-    from app.services.demo import load_demo
-    from app.services.priorities import refresh
+    from app.demo.seed import load_demo
+    from app.services.priorities.ranking import refresh
 
     t0 = time.perf_counter()
     with new_session() as session:

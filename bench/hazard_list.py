@@ -30,8 +30,8 @@ def run(areas: int, repeat: int) -> None:
 
     from app.db.models import HazardousArea
     from app.db.session import new_session
+    from app.demo.seed import load_demo
     from app.main import app
-    from app.services.demo import load_demo
 
     started = time.perf_counter()
     with new_session() as session:

@@ -49,10 +49,10 @@ def main() -> None:
 
 def run(areas: int, context_scale: float, repeat: int) -> None:
     from app.db.session import new_session
-    from app.services import priorities
-    from app.services.context import load_demo_context
-    from app.services.demo import DEMO_USER, load_demo
-    from app.services.priority_scenarios import ensure_default_scenarios, scenario_named
+    from app.demo.context import load_demo_context
+    from app.demo.seed import DEMO_USER, load_demo
+    from app.services.priorities import ranking as priorities
+    from app.services.priorities.scenarios import ensure_default_scenarios, scenario_named
 
     with new_session() as session:
         t0 = time.perf_counter()

@@ -111,11 +111,11 @@ def run(areas: int, repeat: int) -> None:
     import pandas as pd
 
     from app.db.session import get_engine, new_session
-    from app.reports import pdf
-    from app.services.context import load_settlements
-    from app.services.demo import DEMO_USER, load_demo
-    from app.services.report_scope import ReportFilter
-    from app.services.reports import build_report
+    from app.demo.seed import DEMO_USER, load_demo
+    from app.reporting.figures import build_report
+    from app.reporting.filter import ReportFilter
+    from app.reporting.render import pdf
+    from app.services.priorities.context import load_settlements
 
     with new_session() as session:
         t0 = time.perf_counter()
@@ -135,11 +135,12 @@ def run(areas: int, repeat: int) -> None:
         sizes: dict[str, int] = {}
 
         def json_report() -> None:
-            sizes["json"] = len(orjson.dumps(build_report(session, flt)))
+            session.rollback()  # each report reads its own snapshot
+            sizes["json"] = len(orjson.dumps(build_report(session, flt).as_json()))
 
         def pdf_report() -> None:
-            result = build_report(session, flt, with_map=True)
-            sizes["pdf"] = len(pdf.document(result, result["map"]))
+            session.rollback()
+            sizes["pdf"] = len(pdf.document(build_report(session, flt, with_map=True)))
 
         def peer() -> None:
             params = {"date_from": flt.date_from, "date_to": flt.date_to}

@@ -1,4 +1,4 @@
-"""Clearance priority criteria and the weighted-sum score (domain.md §5), as pure array code.
+"""Clearance priority criteria and the weighted-sum score (docs/domain.md §5), as pure array code.
 
 Each criterion turns one measurable indicator into a value in [0, 1] with a documented formula;
 a scenario's weights (points, ≥ 0) multiply them, and the score is the plain sum of those
@@ -38,28 +38,50 @@ class Criterion:
 
 
 CRITERIA = (
-    Criterion("population", "people (distance-weighted)",
-              "P = Σ population × (1 − d/R_pop) over settlements within R_pop; value = 1 − exp(−P / P_ref)"),
-    Criterion("casualties", "weighted victims",
-              "C = Σ w_age × (1 + victims) × (1 − d/R_acc) over accidents within R_acc, w_age = 1 within "
-              "recent_months, older_weight within older_months, else 0; value = 1 − exp(−C / C_ref)"),
-    Criterion("farmland", "m² of farmland inside",
-              "F = farmland m² inside the remaining area; value = min(F / remaining m², 1)"),
+    Criterion(
+        "population",
+        "people (distance-weighted)",
+        "P = Σ population × (1 − d/R_pop) over settlements within R_pop; value = 1 − exp(−P / P_ref)",
+    ),
+    Criterion(
+        "casualties",
+        "weighted victims",
+        "C = Σ w_age × (1 + victims) × (1 − d/R_acc) over accidents within R_acc, w_age = 1 within "
+        "recent_months, older_weight within older_months, else 0; value = 1 − exp(−C / C_ref)",
+    ),
+    Criterion(
+        "farmland",
+        "m² of farmland inside",
+        "F = farmland m² inside the remaining area; value = min(F / remaining m², 1)",
+    ),
     Criterion("roads", "m of road inside", "L = road length inside the remaining area; value = 1 − exp(−L / L_ref)"),
-    Criterion("services", "facilities (distance-weighted)",
-              "S = Σ (1 − d/R_srv) over schools, health facilities and water points within R_srv; "
-              "value = 1 − exp(−S / S_ref)"),
-    Criterion("infrastructure", "assets (distance-weighted)",
-              "I = Σ (1 − d/R_inf) over power and other infrastructure within R_inf; value = 1 − exp(−I / I_ref)"),
+    Criterion(
+        "services",
+        "facilities (distance-weighted)",
+        "S = Σ (1 − d/R_srv) over schools, health facilities and water points within R_srv; "
+        "value = 1 − exp(−S / S_ref)",
+    ),
+    Criterion(
+        "infrastructure",
+        "assets (distance-weighted)",
+        "I = Σ (1 − d/R_inf) over power and other infrastructure within R_inf; value = 1 − exp(−I / I_ref)",
+    ),
     Criterion("recorded_blockages", "blockage codes", "B = blockages recorded by survey; value = min(B / 3, 1)"),
-    Criterion("device_severity", "severity 0–1",
-              "value = highest severity among the area's contamination types (configurable table); "
-              "self-deactivating devices are scored like any other"),
+    Criterion(
+        "device_severity",
+        "severity 0–1",
+        "value = highest severity among the area's contamination types (configurable table); "
+        "self-deactivating devices are scored like any other",
+    ),
     Criterion("evidence", "0–1", "value = 0.6 × (1 if CHA else 0) + 0.4 × (6 − reliability) / 5 (0.5 if unknown)"),
     Criterion("returns", "people expected to return", "R = returnees expected; value = 1 − exp(−R / R_ref)"),
-    Criterion("feasibility", "USD estimated cost",
-              "cost = remaining m² × cost per m² by classification; value = exp(−cost / cost_ref)", "down"),
-)  # fmt: skip
+    Criterion(
+        "feasibility",
+        "USD estimated cost",
+        "cost = remaining m² × cost per m² by classification; value = exp(−cost / cost_ref)",
+        "down",
+    ),
+)
 CRITERION_NAMES = tuple(c.name for c in CRITERIA)
 SERVICE_LAYERS = ("school", "health", "water")
 INFRASTRUCTURE_LAYERS = ("power", "infrastructure")
@@ -162,8 +184,12 @@ def criteria(
         "services": np.concatenate([_local(context.layers.get(layer)) for layer in SERVICE_LAYERS]),
         "assets": np.concatenate([_local(context.layers.get(layer)) for layer in INFRASTRUCTURE_LAYERS]),
     }
-    weights = {"settlements": context.population, "accidents": age * (1 + context.victims),
-               "services": np.ones(len(layers["services"])), "assets": np.ones(len(layers["assets"]))}  # fmt: skip
+    weights = {
+        "settlements": context.population,
+        "accidents": age * (1 + context.victims),
+        "services": np.ones(len(layers["services"])),
+        "assets": np.ones(len(layers["assets"])),
+    }
 
     def spatial(rows: npt.NDArray[np.intp]) -> dict[str, FloatArray]:
         shapes = _local(areas.geometry[rows])
@@ -182,8 +208,9 @@ def criteria(
         parts = list(pool.map(spatial, chunks))
     raw: dict[str, FloatArray] = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     raw["recorded_blockages"] = np.array([len(b) for b in areas.blockages], dtype=float)
-    raw["device_severity"] = np.array([max((p.severity.get(c, 0.0) for c in types), default=0.0)
-                                       for types in areas.contamination_types])  # fmt: skip
+    raw["device_severity"] = np.array(
+        [max((p.severity.get(c, 0.0) for c in types), default=0.0) for types in areas.contamination_types]
+    )
     cha = np.array([c == "CHA" for c in areas.classification], dtype=float)
     reliability = np.array([0.5 if r is None else (6 - r) / 5 for r in areas.information_reliability])
     raw["evidence"] = 0.6 * cha + 0.4 * reliability
@@ -219,8 +246,12 @@ def score(areas: Areas, context: Context, weights: dict[str, float], p: Paramete
     if p.front_line_gate_km is not None and front is not None and len(front):
         line = shapely.union_all(_local(front))
         distance = shapely.distance(_local(areas.geometry), line)
-        gated = [f"within {p.front_line_gate_km:g} km of the line of contact ({d / 1000:.1f} km)"
-                 if d < p.front_line_gate_km * 1000 else None for d in distance]  # fmt: skip
+        gated = [
+            f"within {p.front_line_gate_km:g} km of the line of contact ({d / 1000:.1f} km)"
+            if d < p.front_line_gate_km * 1000
+            else None
+            for d in distance
+        ]
     return Scored(values=values, raw=raw, contributions=contributions, score=total, gated=gated)
 
 

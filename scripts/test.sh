@@ -6,4 +6,5 @@ bash scripts/setup.sh --browser
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy app gis
+.venv/bin/lint-imports
 exec .venv/bin/pytest "$@"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import create_engine, text
 
-from app.services import accidents as service
+from app.services.registry import accidents as service
 from tests.factories import area_feature, square
 
 URL = "/api/v1/accidents"
@@ -268,12 +268,21 @@ def test_soft_delete_is_a_mark_and_then_410(client: TestClient, database_url: st
     assert gone.status_code == 410
     assert (gone.json()["deleted_by"], gone.json()["delete_reason"]) == ("na.im", "duplicate report")
     assert client.get(URL).json()["numberReturned"] == 0
-    assert client.delete(f"{URL}/{accident_id}").status_code == 410
+    again = client.delete(f"{URL}/{accident_id}")
+    assert again.status_code == 410
+    assert again.json()["detail"].startswith(f"accident {accident_id} was deleted on ")
+    assert again.json()["detail"].endswith(" by na.im")
     assert rows(database_url, "SELECT deleted_by, (SELECT count(*) FROM victim) FROM accident") == [("na.im", 2)]
 
 
 def test_unknown_and_out_of_range_ids(client: TestClient) -> None:
-    assert client.get(f"{URL}/12345").status_code == 404
-    assert client.delete(f"{URL}/12345").status_code == 404
-    assert client.get(f"{URL}/99999999999999999999").status_code == 422
-    assert client.get(f"{URL}/abc").status_code == 422
+    for unknown in (client.get(f"{URL}/12345"), client.delete(f"{URL}/12345")):
+        assert unknown.status_code == 404
+        assert unknown.json()["detail"] == "accident 12345 does not exist"
+    too_big = client.get(f"{URL}/99999999999999999999")
+    assert too_big.status_code == 422
+    assert too_big.json()["detail"] == "a value is out of range or malformed: bigint out of range"
+    not_a_number = client.get(f"{URL}/abc")
+    assert not_a_number.status_code == 422
+    [error] = not_a_number.json()["detail"]
+    assert (error["loc"], error["type"]) == (["path", "accident_id"], "int_parsing")

@@ -96,6 +96,8 @@ def test_expenditure_outside_the_agreement_or_overlapping_is_refused(
     assert outside.status_code == 422 and "outside the agreement" in outside.json()["detail"]
     negative = client.post(url, json={**ok, "period_start": "2025-05-01", "period_end": "2025-05-31", "amount": -5})
     assert negative.status_code == 422
+    [error] = negative.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["body", "amount"], "Input should be greater than or equal to 0")
     assert [e["amount"] for e in client.get(url).json()] == [10]
 
 
@@ -109,7 +111,9 @@ def test_task_of_another_organisation_or_already_funded_is_refused(client: TestC
     assert client.post(url, json={"task_ids": [task]}).status_code == 204
     again = client.post(f"{AGREEMENTS}/{second}/tasks", json={"task_ids": [task]})
     assert again.status_code == 409 and "already funded by agreement" in again.json()["detail"]
-    assert client.post(url, json={"task_ids": [999_999]}).status_code == 404
+    unknown = client.post(url, json={"task_ids": [999_999]})
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "task 999999 does not exist"
+    assert client.get(f"{AGREEMENTS}/{funded['agreement']}").json()["task_ids"] == [task]
 
 
 def test_beneficiaries_are_recorded_per_task_and_negative_counts_refused(
@@ -119,16 +123,29 @@ def test_beneficiaries_are_recorded_per_task_and_negative_counts_refused(
     url = f"/api/v1/tasks/{task}/beneficiaries"
     body = {"recorded_on": "2025-05-01", "reach": "direct", "women": 10, "men": 8, "girls": 3, "boys": 4}
     assert client.post(url, json=body).status_code == 201
-    assert client.post(url, json={**body, "girls": -1}).status_code == 422
+    negative = client.post(url, json={**body, "girls": -1})
+    assert negative.status_code == 422
+    [error] = negative.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["body", "girls"], "Input should be greater than or equal to 0")
     assert "less than or equal to 100000000" in client.post(url, json={**body, "women": 10**12}).text
-    assert client.post(url, json={**body, "reach": "both"}).status_code == 422
-    assert client.post("/api/v1/tasks/999999/beneficiaries", json=body).status_code == 404
+    both = client.post(url, json={**body, "reach": "both"})
+    assert both.status_code == 422
+    [error] = both.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["body", "reach"], "Input should be 'direct' or 'indirect'")
+    unknown = client.post("/api/v1/tasks/999999/beneficiaries", json=body)
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "task 999999 does not exist"
     assert [(b["reach"], b["women"], b["boys"]) for b in client.get(url).json()] == [("direct", 10, 4)]
 
 
 def test_donor_names_are_unique_and_unknown_donor_is_404(client: TestClient, funded: dict[str, Any]) -> None:
     again = client.post("/api/v1/donors", json={"name": "nordic fund"})
     assert again.status_code == 409
-    assert client.get("/api/v1/donors/999999").status_code == 404
-    assert client.post("/api/v1/donors", json={"name": "X", "country": "Norway"}).status_code == 422
+    assert again.json()["detail"] == f"a donor named 'nordic fund' already exists (id {funded['donor']})"
+    assert again.json()["existing_id"] == funded["donor"]
+    unknown = client.get("/api/v1/donors/999999")
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "donor 999999 does not exist"
+    bad_country = client.post("/api/v1/donors", json={"name": "X", "country": "Norway"})
+    assert bad_country.status_code == 422
+    [error] = bad_country.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["body", "country"], "String should match pattern '^[A-Z]{2}$'")
     assert [d["name"] for d in client.get("/api/v1/donors").json()["items"]] == ["Nordic Fund"]

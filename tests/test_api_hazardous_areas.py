@@ -144,40 +144,61 @@ def test_too_many_vertices_is_413(client: TestClient) -> None:
     assert "10002 vertices, more than the limit of 10000" in response.json()["detail"]
 
 
+def refused_field(response: Any) -> str:
+    """The field an error answer blames: the app's `field`, or the `loc` of FastAPI's one validation error."""
+    body = response.json()
+    if isinstance(body["detail"], str):
+        return str(body["field"])
+    [error] = body["detail"]
+    assert error["loc"][0] == "body", error
+    return ".".join(map(str, error["loc"][1:]))
+
+
 @pytest.mark.parametrize(
-    ("properties", "reason"),
+    ("properties", "status", "field", "reason"),
     [
-        ({"classification": "XHA"}, "classification"),
+        ({"classification": "XHA"}, 422, "classification", "Input should be 'SHA' or 'CHA'"),
         (
-            {"contamination_types": ["ap_mine", "rocket"]},
+            {"contamination_types": ["ap_mine", "rocket"]}, 422, "contamination_types",
             "unknown contamination_types code(s) rocket; known codes: ap_mine",
         ),
-        ({"evidence": ["rumour"]}, "unknown evidence code(s) rumour"),
-        ({"blockages": ["church"]}, "unknown blockages code(s) church"),
-        ({"hromada_code": "UA631202700000285"}, "hromada_code"),
-        ({"hromada_code": KHARKIV_HROMADA, "raion_code": "UA6314"}, "is not in raion UA6314"),
-        ({"raion_code": "UA6312", "oblast_code": "UA65"}, "raion UA6312 is not in oblast UA65"),
-        ({"information_reliability": 7}, "information_reliability"),
-        ({"reporting_organisation_id": 999}, "reporting organisation 999 does not exist"),
-        ({"clasification": "CHA"}, "clasification"),
-        ({"status": "closed"}, "a new area cannot be closed"),
-        ({"returnees_expected": -3}, "returnees_expected"),
+        ({"evidence": ["rumour"]}, 422, "evidence", "unknown evidence code(s) rumour"),
+        ({"blockages": ["church"]}, 422, "blockages", "unknown blockages code(s) church"),
+        ({"hromada_code": "UA631202700000285"}, 422, "hromada_code", "String should match pattern"),
+        ({"hromada_code": KHARKIV_HROMADA, "raion_code": "UA6314"}, 422, "raion_code", "is not in raion UA6314"),
+        ({"raion_code": "UA6312", "oblast_code": "UA65"}, 422, "oblast_code", "raion UA6312 is not in oblast UA65"),
+        ({"information_reliability": 7}, 422, "information_reliability", "less than or equal to 6"),
+        (
+            {"reporting_organisation_id": 999}, 422, "reporting_organisation_id",
+            "reporting organisation 999 does not exist",
+        ),
+        ({"clasification": "CHA"}, 422, "clasification", "Extra inputs are not permitted"),
+        ({"status": "closed"}, 409, "status", "a new area cannot be closed"),
+        ({"returnees_expected": -3}, 422, "returnees_expected", "greater than or equal to 0"),
     ],
-)
+)  # fmt: skip
 def test_bad_attributes_are_refused_with_the_reason(
-    client: TestClient, properties: dict[str, Any], reason: str
+    client: TestClient, properties: dict[str, Any], status: int, field: str, reason: str
 ) -> None:
     response = client.post(URL, json=area_feature(**properties))
-    assert response.status_code in (409, 422)
+    assert response.status_code == status, response.text
     assert reason in response.text
+    assert refused_field(response) == f"properties.{field}"
+    assert client.get(URL).json()["numberReturned"] == 0
 
 
 def test_missing_classification_and_bad_json_are_422(client: TestClient) -> None:
     body = area_feature()
     del body["properties"]["classification"]
-    assert client.post(URL, json=body).status_code == 422
+    missing = client.post(URL, json=body)
+    assert missing.status_code == 422
+    [error] = missing.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["body", "properties", "classification"], "Field required")
     bad = client.post(URL, content=b"{not json", headers={"content-type": "application/json"})
     assert bad.status_code == 422
+    [error] = bad.json()["detail"]
+    assert (error["type"], error["msg"]) == ("json_invalid", "JSON decode error")
+    assert client.get(URL).json()["numberReturned"] == 0
 
 
 def test_external_id_is_unique_per_source(client: TestClient) -> None:
@@ -229,6 +250,9 @@ def test_patch_cannot_remove_the_classification(client: TestClient) -> None:
     area_id = create(client, area_feature())["id"]
     response = client.patch(f"{URL}/{area_id}", json={"properties": {"classification": None}})
     assert response.status_code == 422
+    assert response.json()["detail"] == "classification cannot be removed: an area is SHA or CHA"
+    assert response.json()["field"] == "properties.classification"
+    assert client.get(f"{URL}/{area_id}").json()["properties"]["classification"] == "SHA"
 
 
 def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url: str) -> None:
@@ -242,8 +266,13 @@ def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url
     assert gone.json()["deleted_by"] == "na.im"
     assert gone.json()["delete_reason"] == "duplicate of KH-17"
     assert client.get(URL).json()["numberReturned"] == 0
-    assert client.delete(f"{URL}/{area_id}").status_code == 410
-    assert client.patch(f"{URL}/{area_id}", json={"properties": {"name": "x"}}).status_code == 410
+    for again in (
+        client.delete(f"{URL}/{area_id}"),
+        client.patch(f"{URL}/{area_id}", json={"properties": {"name": "x"}}),
+    ):
+        assert again.status_code == 410
+        assert again.json()["detail"].startswith(f"hazardous area {area_id} was deleted on ")
+        assert (again.json()["deleted_by"], again.json()["delete_reason"]) == ("na.im", "duplicate of KH-17")
     engine = create_engine(database_url)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT deleted_by, deleted_at IS NOT NULL FROM hazardous_area")).one()
@@ -252,9 +281,16 @@ def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url
 
 
 def test_unknown_and_out_of_range_ids(client: TestClient) -> None:
-    assert client.get(f"{URL}/12345").status_code == 404
-    assert client.get(f"{URL}/99999999999999999999").status_code == 422
-    assert client.get(f"{URL}/abc").status_code == 422
+    unknown = client.get(f"{URL}/12345")
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "hazardous area 12345 does not exist"
+    too_big = client.get(f"{URL}/99999999999999999999")
+    assert too_big.status_code == 422
+    assert too_big.json()["detail"] == "a value is out of range or malformed: bigint out of range"
+    not_a_number = client.get(f"{URL}/abc")
+    assert not_a_number.status_code == 422
+    [error] = not_a_number.json()["detail"]
+    assert (error["loc"], error["type"]) == (["path", "area_id"], "int_parsing")
 
 
 def test_healthz_reports_the_database_and_postgis(client: TestClient) -> None:

@@ -176,7 +176,11 @@ def test_unknown_method_and_bad_geometry_are_422(world: World) -> None:
     assert "unknown methods code(s) prayer" in world.client.post("/api/v1/releases", json=body).text
     body["properties"]["method"] = "nts"
     body["geometry"] = {"type": "Point", "coordinates": [0, 0]}
-    assert world.client.post("/api/v1/releases", json=body).status_code == 422
+    point = world.client.post("/api/v1/releases", json=body)
+    assert point.status_code == 422
+    assert point.json()["field"] == "geometry"
+    assert point.json()["detail"].startswith("geometry type 'Point' is not an area")
+    assert world.client.get("/api/v1/releases", params={"hazardous_area_id": world.area}).json()["numberReturned"] == 0
 
 
 def test_late_release_is_accepted_but_never_rolls_the_summary_back(world: World) -> None:
@@ -204,7 +208,7 @@ def test_late_release_is_accepted_but_never_rolls_the_summary_back(world: World)
 def test_a_failing_release_leaves_nothing_half_applied(
     world: World, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.services import releases
+    from app.services.land_release import releases
 
     nts = world.activity("nts", "2025-03-01")
 
@@ -234,7 +238,10 @@ def test_closed_area_is_handed_over_with_a_certificate_and_reopens_only_with_a_r
     ok = world.client.post(url, json={"status": "handed_over", "on": "2025-07-01", "certificate_ref": "HC-2025-07"})
     assert ok.status_code == 200
     assert ok.json()["properties"]["handover_certificate_ref"] == "HC-2025-07"
-    assert world.client.post(url, json={"status": "open", "on": "2025-09-01"}).status_code == 409
+    no_reason = world.client.post(url, json={"status": "open", "on": "2025-09-01"})
+    assert no_reason.status_code == 409
+    assert "going from handed_over to open needs a reason" in no_reason.json()["detail"]
+    assert (no_reason.json()["current_status"], no_reason.json()["allowed"]) == ("handed_over", ["open"])
     reopened = world.client.post(url, json={"status": "open", "on": "2025-09-01", "reason": "PMN-2 found by farmer"})
     assert reopened.json()["properties"]["status"] == "open"
     events = [e for e in world.client.get(f"{AREAS}/{world.area}/timeline").json()["entries"] if e["event"] == "status"]
@@ -255,7 +262,9 @@ def test_reclassification_rules(world: World) -> None:
     assert ok.json()["properties"]["evidence"] == ["item_seen"]
     back = world.client.post(url, json={"classification": "SHA"})
     assert back.status_code == 409 and "reason" in back.json()["detail"]
-    assert world.client.post(url, json={"classification": "SHA", "reason": "scrap metal"}).status_code == 200
+    with_reason = world.client.post(url, json={"classification": "SHA", "reason": "scrap metal"})
+    assert with_reason.status_code == 200
+    assert with_reason.json()["properties"]["classification"] == "SHA"
 
 
 def test_timeline_lists_the_work_in_date_order_with_m2_after_each_step(world: World) -> None:
@@ -270,3 +279,23 @@ def test_timeline_lists_the_work_in_date_order_with_m2_after_each_step(world: Wo
     assert entries[0]["event"] == "reported" and entries[0]["remaining_area_m2"] == pytest.approx(1_000_000, rel=1e-4)
 
     assert entries[-1]["event"] == "status" and "closed" in entries[-1]["summary"]
+
+
+def test_a_change_without_a_date_is_dated_today_in_the_programme_time_zone(world: World, database_url: str) -> None:
+    # Regression: undated changes took the server's date (and one path UTC's), so just after
+    # midnight in Kyiv a status change was dated the day before.
+    from datetime import UTC, datetime
+
+    from app.domain import clock
+
+    with clock.frozen_at(datetime(2026, 11, 30, 22, 30, tzinfo=UTC)):  # 00:30 on 1 December in Kyiv
+        moved = world.client.post(f"{AREAS}/{world.area}/status", json={"status": "worked_on"})
+    assert moved.status_code == 200, moved.text
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        dated = conn.execute(
+            text("SELECT occurred_on::text FROM hazardous_area_event WHERE hazardous_area_id = :id"), {"id": world.area}
+        ).scalar_one()
+    engine.dispose()
+    assert dated == "2026-12-01"
+    assert moved.json()["properties"]["information_date"] == "2026-12-01"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 URL = "/api/v1/organisations"
 
@@ -35,13 +38,32 @@ def test_names_are_unique_ignoring_case(client: TestClient) -> None:
     assert f"(id {first['id']})" in clash.json()["detail"]
 
 
+def validation_error(response: Response) -> tuple[list[Any], str]:
+    """The `loc` and `msg` of FastAPI's one validation error in a 422 answer."""
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    return error["loc"], error["msg"]
+
+
 def test_bad_input_is_422(client: TestClient) -> None:
-    assert client.post(URL, json={"name": "X", "kind": "charity"}).status_code == 422
-    assert client.post(URL, json={"name": "", "kind": "ngo"}).status_code == 422
-    assert client.post(URL, json={"name": "X", "kind": "ngo", "country": "Ukraine"}).status_code == 422
+    loc, msg = validation_error(client.post(URL, json={"name": "X", "kind": "charity"}))
+    assert loc == ["body", "kind"] and msg.startswith("Input should be 'ngo', 'commercial'")
+    assert validation_error(client.post(URL, json={"name": "", "kind": "ngo"})) == (
+        ["body", "name"],
+        "String should have at least 1 character",
+    )
+    loc, msg = validation_error(client.post(URL, json={"name": "X", "kind": "ngo", "country": "Ukraine"}))
+    assert loc == ["body", "country"] and msg == "String should match pattern '^[A-Z]{2}$'"
+    assert client.get(URL).json()["numberReturned"] == 0  # none of the three was stored
     org = client.post(URL, json={"name": "X", "kind": "ngo"}).json()
-    assert client.patch(f"{URL}/{org['id']}", json={"kind": None}).status_code == 422
-    assert client.get(URL, params={"kind": "charity"}).status_code == 422
+    no_kind = client.patch(f"{URL}/{org['id']}", json={"kind": None})
+    assert no_kind.status_code == 422
+    assert (no_kind.json()["detail"], no_kind.json()["field"]) == ("kind cannot be removed", "kind")
+    assert client.get(f"{URL}/{org['id']}").json()["kind"] == "ngo"
+    listing = client.get(URL, params={"kind": "charity"})
+    assert listing.status_code == 422
+    assert listing.json()["field"] == "kind"
+    assert listing.json()["detail"].startswith("kind: unknown value(s) charity; allowed: ngo, commercial")
 
 
 def test_list_filters_and_pages(client: TestClient) -> None:
@@ -71,4 +93,8 @@ def test_soft_delete(client: TestClient) -> None:
         "geometry": {"type": "Polygon", "coordinates": [[[30, 50], [30.01, 50], [30.01, 50.01], [30, 50]]]},
         "properties": {"classification": "SHA", "reporting_organisation_id": org["id"]},
     }
-    assert client.post("/api/v1/hazardous-areas", json=area).status_code == 422
+    refused = client.post("/api/v1/hazardous-areas", json=area)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "properties.reporting_organisation_id"
+    # Today's text says the organisation "does not exist" (it does, deleted); pin only who is blamed.
+    assert refused.json()["detail"].startswith(f"reporting organisation {org['id']} ")

@@ -134,7 +134,8 @@ def test_a_release_rescores_only_its_area_and_closing_it_removes_it(
     with engine.connect() as conn:
         runs = conn.execute(text("SELECT kind, areas_scored FROM priority_run ORDER BY id")).all()
     engine.dispose()
-    assert [tuple(r) for r in runs] == [("full", 3), ("incremental", 0)]
+    # Scores follow each write: the activity moved the area to worked on, the release closed it.
+    assert [tuple(r) for r in runs] == [("full", 3), ("incremental", 1), ("incremental", 0)]
 
 
 def test_front_line_gate(client: TestClient, world: dict[str, int], database_url: str) -> None:
@@ -173,23 +174,72 @@ def test_csv_export_and_compare(client: TestClient, world: dict[str, int]) -> No
 
 
 @pytest.mark.parametrize(
-    ("body", "reason"),
+    ("body", "status", "field", "reason"),
     [
-        ({"name": "x", "weights": {"beauty": 3}}, "unknown criteria beauty"),
-        ({"name": "x", "weights": {"population": -1}}, "finite and ≥ 0"),
-        ({"name": "x", "weights": {"population": 1}, "parameters": {"speed": 3}}, "unknown parameter(s) speed"),
-        ({"name": "test", "weights": {"population": 1}}, "already exists"),
+        ({"name": "x", "weights": {"beauty": 3}}, 422, "weights", "unknown criteria beauty"),
+        ({"name": "x", "weights": {"population": -1}}, 422, "weights", "finite and ≥ 0"),
+        (
+            {"name": "x", "weights": {"population": 1}, "parameters": {"speed": 3}},
+            422,
+            "parameters",
+            "unknown parameter(s) speed",
+        ),
+        ({"name": "test", "weights": {"population": 1}}, 409, "name", "a scenario named 'test' already exists"),
     ],
 )
 def test_bad_scenarios_are_refused_with_the_reason(
-    client: TestClient, world: dict[str, int], body: dict[str, Any], reason: str
+    client: TestClient, world: dict[str, int], body: dict[str, Any], status: int, field: str, reason: str
 ) -> None:
     response = client.post(SCENARIOS, json=body)
-    assert response.status_code in (409, 422)
-    assert reason in response.text
+    assert response.status_code == status, response.text
+    assert reason in response.json()["detail"]
+    assert response.json()["field"] == field
+    assert [s["name"] for s in client.get(SCENARIOS).json()] == ["test"]  # nothing stored
 
 
 def test_unknown_scenario_lists_the_known_ones(client: TestClient, world: dict[str, int]) -> None:
     response = client.get(PRIORITIES, params={"scenario": "nope"})
     assert response.status_code == 404
     assert "there are: test" in response.json()["detail"]
+
+
+def test_reading_the_ranking_writes_nothing(client: TestClient, world: dict[str, int], database_url: str) -> None:
+    # Regression: GET /priorities (and compare, rank bands) rescored queued areas and committed.
+    ranked(client)
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO priority_stale (hazardous_area_id) VALUES (:id)"), {"id": world["isolated"]})
+    reads = [
+        client.get(PRIORITIES, params={"scenario": "test"}),
+        client.get(f"{PRIORITIES}/compare", params={"scenario": "test", "other": "test"}),
+        client.get("/api/v1/dashboard/rank-bands", params={"scenario": "test"}),
+    ]
+    assert [r.status_code for r in reads] == [200, 200, 200]
+    with engine.connect() as conn:
+        runs = conn.execute(text("SELECT kind, areas_scored FROM priority_run ORDER BY id")).all()
+        queued = conn.execute(text("SELECT hazardous_area_id FROM priority_stale")).scalars().all()
+    engine.dispose()
+    assert [tuple(r) for r in runs] == [("full", 3)]
+    assert queued == [world["isolated"]]
+    # The next write brings the queued area up to date.
+    client.patch(f"/api/v1/hazardous-areas/{world['beside_town']}", json={"properties": {"name": "renamed"}})
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        last = conn.execute(text("SELECT kind, areas_scored FROM priority_run ORDER BY id DESC LIMIT 1")).one()
+        left = conn.execute(text("SELECT count(*) FROM priority_stale")).scalar()
+    engine.dispose()
+    assert tuple(last) == ("incremental", 2) and left == 0
+
+
+def test_concurrent_rankings_after_a_scenario_change_never_conflict(client: TestClient, world: dict[str, int]) -> None:
+    # Regression: concurrent GETs after a new scenario version each ran the full run and collided
+    # on pk_priority_current (409). The version is now scored by the write that made it.
+    from concurrent.futures import ThreadPoolExecutor
+
+    scenario = client.get(SCENARIOS).json()[0]
+    assert client.patch(f"{SCENARIOS}/{scenario['id']}", json={"weights": {"returns": 100}}).status_code == 200
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: client.get(PRIORITIES, params={"scenario": "test"}), range(12)))
+    assert {a.status_code for a in answers} == {200}
+    assert {a.json()["scenario_version"] for a in answers} == {2}
+    assert {a.json()["total"] for a in answers} == {3}

@@ -91,7 +91,9 @@ def test_draft_tasks_may_overlap_but_activating_one_deconflicts(client: TestClie
     t1 = client.get(TASKS, params={"status": "assigned"}).json()["features"][0]["id"]
     for status in ("in_progress", "completed"):
         assert client.post(f"{TASKS}/{t1}/status", json={"status": status}).status_code == 200
-    assert client.post(url, json={"status": "assigned"}).status_code == 200
+    assigned = client.post(url, json={"status": "assigned"})
+    assert assigned.status_code == 200
+    assert assigned.json()["properties"]["status"] == "assigned"
 
 
 def test_task_lifecycle_is_enforced(client: TestClient, ground: dict[str, int]) -> None:
@@ -153,8 +155,13 @@ def test_bad_task_input_is_refused_with_the_reason(
     response = client.post(TASKS, json={**body, **extra})
     assert response.status_code == status
     assert reason in response.text
+    assert client.get(TASKS).json()["numberReturned"] == 0
 
 
 def test_duplicate_reference_is_409(client: TestClient, ground: dict[str, int]) -> None:
     task(client, "T-1", ground["Steppe Demining"], [ground["west"]])
-    assert task(client, "T-1", ground["Steppe Demining"], [ground["east"]]).status_code == 409
+    clash = task(client, "T-1", ground["Steppe Demining"], [ground["east"]])
+    assert clash.status_code == 409
+    assert (clash.json()["detail"], clash.json()["field"]) == ("task reference 'T-1' is already used", "reference")
+    listed = client.get(TASKS).json()
+    assert [f["properties"]["hazardous_area_ids"] for f in listed["features"]] == [[ground["west"]]]

@@ -113,7 +113,9 @@ def test_filters_change_the_tile(client: TestClient, areas: list[dict[str, Any]]
     assert names == {"two", "three"}
     names = names_at_zoom_10(client, {"status": "worked_on"})
     assert names == {"two"}
-    assert client.get(url, params={"status": "gone"}).status_code == 422
+    gone = client.get(url, params={"status": "gone"})
+    assert gone.status_code == 422 and gone.json()["field"] == "status"
+    assert gone.json()["detail"].startswith("status: unknown value(s) gone; allowed: open, worked_on")
 
 
 def test_etag_gives_304_until_the_data_changes(client: TestClient, areas: list[dict[str, Any]]) -> None:
@@ -131,9 +133,13 @@ def test_etag_gives_304_until_the_data_changes(client: TestClient, areas: list[d
 def test_empty_and_bad_tiles(client: TestClient, areas: list[dict[str, Any]]) -> None:
     empty = client.get("/tiles/hazardous-areas/12/0/0.mvt")
     assert empty.status_code == 200 and decode(empty.content) == []
-    assert client.get("/tiles/hazardous-areas/3/8/0.mvt").status_code == 422
-    assert client.get("/tiles/hazardous-areas/23/0/0.mvt").status_code == 422
-    assert client.get("/tiles/hazardous-areas/-1/0/0.mvt").status_code == 422
+    off_grid = client.get("/tiles/hazardous-areas/3/8/0.mvt")
+    assert off_grid.status_code == 422
+    assert off_grid.json() == {"detail": "at zoom 3 tile x and y run from 0 to 7", "field": "x/y"}
+    for z in (23, -1):
+        bad_zoom = client.get(f"/tiles/hazardous-areas/{z}/0/0.mvt")
+        assert bad_zoom.status_code == 422
+        assert bad_zoom.json() == {"detail": "zoom must be between 0 and 22", "field": "z"}
 
 
 def test_release_and_task_tiles(client: TestClient, areas: list[dict[str, Any]]) -> None:
@@ -166,11 +172,16 @@ def test_release_and_task_tiles(client: TestClient, areas: list[dict[str, Any]])
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"status": "draft"}).content == b""
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": org + 1}).content == b""
     assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": org}).content != b""
-    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": "x"}).status_code == 422
-    assert client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": "²"}).status_code == 422
+    for not_an_id in ("x", "²"):
+        refused = client.get(f"/tiles/tasks/12/{x}/{y}.mvt", params={"organisation_id": not_an_id})
+        assert refused.status_code == 422 and refused.json()["field"] == "organisation_id", not_an_id
+        assert refused.json()["detail"].startswith("organisation_id must be positive integer"), not_an_id
     refused = client.get(f"/tiles/releases/12/{x}/{y}.mvt", params={"status": "assigned"})
     assert refused.status_code == 422 and "cannot be filtered by status" in refused.text
-    assert client.get(f"/tiles/roads/12/{x}/{y}.mvt").status_code == 422
+    roads = client.get(f"/tiles/roads/12/{x}/{y}.mvt")
+    assert roads.status_code == 422
+    [error] = roads.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["path", "layer"], "Input should be 'releases', 'tasks' or 'context'")
 
 
 def test_area_tiles_take_the_listing_filters_and_scores(client: TestClient, areas: list[dict[str, Any]]) -> None:
@@ -185,7 +196,9 @@ def test_area_tiles_take_the_listing_filters_and_scores(client: TestClient, area
     names = names_at_zoom_10(client, {"contamination_type": "uxo"})
     assert names == {"one"}
     assert decode(client.get(url, params={"oblast_code": "UA65"}).content) == []
-    assert client.get(url, params={"reported_from": "2025-02-01", "reported_to": "2025-01-01"}).status_code == 422
+    backwards = client.get(url, params={"reported_from": "2025-02-01", "reported_to": "2025-01-01"})
+    assert backwards.status_code == 422
+    assert backwards.json() == {"detail": "reported_from is after reported_to", "field": "reported_from"}
 
     weights = {"device_severity": 10, "evidence": 10, "feasibility": 5}
     assert client.post("/api/v1/priority-scenarios", json={"name": "test", "weights": weights}).status_code == 201
@@ -197,7 +210,9 @@ def test_area_tiles_take_the_listing_filters_and_scores(client: TestClient, area
     assert len(scored) == 3 and all(f["properties"]["areas"] == 1 for f in scored)
     assert {f["id"]: f["properties"]["score"] for f in scored} == {f["id"]: round(scores[f["id"]], 3) for f in scored}
     assert all(f["properties"]["gated"] is False for f in scored)
-    assert client.get(url, params={"scenario": "nope"}).status_code == 404
+    nope = client.get(url, params={"scenario": "nope"})
+    assert nope.status_code == 404
+    assert nope.json()["detail"] == "no priority scenario named 'nope'; there are: test"
 
 
 def test_context_tiles_by_layer(client: TestClient, db: None) -> None:
@@ -205,7 +220,7 @@ def test_context_tiles_by_layer(client: TestClient, db: None) -> None:
     from shapely import LineString, Point
 
     from app.db.session import new_session
-    from app.services.context import load_features
+    from app.services.priorities.context import load_features
 
     roads = gpd.GeoDataFrame({"name": ["M03"]}, geometry=[LineString([(36.1, 50.0), (36.3, 50.01)])], crs=4326)
     schools = gpd.GeoDataFrame({"name": ["School 5"]}, geometry=[Point(36.21, 50.004)], crs=4326)

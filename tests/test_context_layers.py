@@ -21,12 +21,14 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.db.session import new_session
-from app.errors import Conflict, Invalid
-from app.services.context import load_demo_context, load_features, load_settlements
+from app.demo.context import load_demo_context
+from app.domain.errors import Conflict, Invalid
+from app.services.priorities.context import load_features, load_settlements
 from gis.area import ellipsoid_area_m2
 from gis.context_io import read_layer
-from gis.demo import DEMO_SOURCE, load_hromadas
-from gis.demo_context import LAYERS, generate_context
+from gis.demo.areas import DEMO_SOURCE
+from gis.demo.context import LAYERS, generate_context
+from gis.reference import load_hromadas
 from tests.factories import KHARKIV_HROMADA, area_feature
 
 BOWTIE = Polygon([(36.0, 49.0), (36.01, 49.01), (36.01, 49.0), (36.0, 49.01), (36.0, 49.0)])

@@ -1,4 +1,4 @@
-"""Unit tests for the synthetic hazardous-area generator (gis/demo.py); no database needed."""
+"""Unit tests for the synthetic hazardous-area generator (gis/demo/areas.py); no database needed."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon
 
-from gis import demo
+from gis import reference
 from gis.area import ellipsoid_area_m2
-from gis.demo import DEMO_SOURCE, generate_hazardous_areas, load_hromadas
+from gis.demo import areas as demo
+from gis.demo.areas import DEMO_SOURCE, generate_hazardous_areas
+from gis.reference import load_hromadas
 
 N = 2000
 TARGET_OBLASTS = {
@@ -114,7 +116,7 @@ def test_load_hromadas_population(hromadas: pd.DataFrame) -> None:
     # The ~41.2 million in the population file includes an NA-coded row of 2,952,301 (Kyiv city,
     # which geography.csv lacks); the 1,469 hromadas themselves hold 38.2 million.
     assert hromadas["population"].sum() == 38_215_034
-    raw = pd.read_csv(demo.DATA_DIR / "ua-pop-2022.csv")
+    raw = pd.read_csv(reference.DATA_DIR / "ua-pop-2022.csv")
     assert raw["total_population_2022"].sum() == pytest.approx(41.2e6, rel=0.001)
     assert raw.loc[raw["hromada_code"].isna(), "total_population_2022"].tolist() == [2_952_301]
 

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db.session import new_session
-from app.services.demo import DEMO_ORGANISATIONS, count_areas, load_demo
-from gis.demo import DEMO_SOURCE, generate_hazardous_areas
+from app.demo.seed import DEMO_ORGANISATIONS, count_areas, load_demo
+from gis.demo.areas import DEMO_SOURCE, generate_hazardous_areas
 from tests.conftest import RECORD_TABLES
 
 AREAS = 300

@@ -15,8 +15,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gis.demo import generate_hazardous_areas
-from gis.demo_work import DemoWork, PlannedActivity, PlannedRelease, plan_demo_work
+from gis.demo.areas import generate_hazardous_areas
+from gis.demo.work import DemoWork, PlannedActivity, PlannedRelease, plan_demo_work
 from gis.land_release import Account, ReleaseOutcome, apply_release
 
 TODAY = dt.date(2025, 11, 1)

@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from app.dashboard.symbology import RANK_BANDS
 from app.db.session import new_session
+from app.demo.seed import load_demo
 from app.main import app
-from app.services.demo import load_demo
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"

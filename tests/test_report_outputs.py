@@ -15,13 +15,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db.session import new_session
-from app.reports import svg_map
-from app.reports.formats import FORMATS
-from app.reports.pdf import fmt
-from app.reports.tables import HEADLINE, TABLES, as_of_text, filter_lines, rows
-from app.services.report_map import map_layers
-from app.services.report_scope import ReportFilter
-from app.services.reports import build_report
+from app.reporting.figures import build_report
+from app.reporting.filter import ReportFilter
+from app.reporting.formats import FORMATS
+from app.reporting.map import map_layers
+from app.reporting.render import svg_map
+from app.reporting.render.pdf import fmt
+from app.reporting.render.tables import HEADLINE, TABLES, as_of_text, filter_lines, rows
 from tests.report_world import ReportWorld
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -59,9 +59,9 @@ def _same(written: Any, value: Any) -> bool:
 
 def test_json_is_the_report_itself(outputs: dict[str, Any]) -> None:
     body = orjson.loads(outputs["json"])
-    assert body["headline"] == outputs["report"]["headline"]
+    assert body["headline"] == outputs["report"].headline
     assert body["filters"]["donor"] == "Nordic Fund" and body["filters"]["date_to"] == "2025-12-31"
-    assert body["as_of"].startswith(outputs["report"]["as_of"].isoformat()[:19])
+    assert body["as_of"].startswith(outputs["report"].as_of.isoformat()[:19])
 
 
 def test_csv_tables_carry_hxl_the_filters_as_of_and_the_same_numbers(outputs: dict[str, Any]) -> None:
@@ -69,7 +69,7 @@ def test_csv_tables_carry_hxl_the_filters_as_of_and_the_same_numbers(outputs: di
     assert set(tables) == set(TABLES)
     for name, lines in tables.items():
         assert lines[1] == ["Data as of", as_of_text(report)]
-        assert ["Filter", "Donor", f"Nordic Fund (id {report['filters']['donor_id']})"] in lines
+        assert ["Filter", "Donor", f"Nordic Fund (id {report.filters['donor_id']})"] in lines
         assert ["Filter", "To", "2025-12-31"] in lines
         hxl = next(i for i, line in enumerate(lines) if line and line[0].startswith("#"))
         assert lines[hxl - 1] == [c.header for c in TABLES[name].columns]
@@ -99,7 +99,7 @@ def test_xlsx_sheets_carry_the_same_numbers_and_native_charts(outputs: dict[str,
     for label, value in filter_lines(report):
         assert [label, value] in cover
     for key, (label, unit) in HEADLINE.items():
-        assert [label, report["headline"][key], unit] in cover or report["headline"][key] is None
+        assert [label, report.headline[key], unit] in cover or report.headline[key] is None
     for name, table in TABLES.items():
         if name == "headline":
             continue
@@ -125,7 +125,7 @@ def test_pdf_text_carries_the_same_numbers_as_of_and_filters(outputs: dict[str, 
     for label, value in filter_lines(report):
         assert label in text and value in text
     for key, (_, unit) in HEADLINE.items():
-        assert fmt(report["headline"][key], unit) in text, key
+        assert fmt(report.headline[key], unit) in text, key
     for figure in ("740,000", "400,000", "340,000", "300,000", "12,333.33", "0.2027", "1,300", "150,000.00"):
         assert figure in text
     for name, table in TABLES.items():
@@ -145,7 +145,7 @@ def test_pdf_pages_render_with_ink_on_them(outputs: dict[str, Any]) -> None:
         inked = sum(histogram[:200]) / sum(histogram)
         assert inked > 0.01, (name, inked)  # not blank: text, figures, the map's land and frame
     pdf.close()
-    layers = outputs["report"]["map"]
+    layers = outputs["report"].map
     assert layers["mode"] == "polygons"
     assert [len(layers["polygons"][k]) for k in ("released", "SHA", "CHA")] == [3, 1, 0]  # Nordic Fund's land only
 

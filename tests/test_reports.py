@@ -215,15 +215,15 @@ def test_same_data_and_filters_give_identical_figures(client: TestClient, world:
     ("params", "status", "reason"),
     [
         ({"date_from": "2025-06-01", "date_to": "2025-05-31"}, 422, "date_to 2025-05-31 is before date_from"),
-        ({"date_from": "2025-13-01"}, 422, "date"),
+        ({"date_from": "2025-13-01"}, 422, "month value is outside expected range of 1-12"),
         ({"oblast_code": "63"}, 422, "KATOTTG"),
         ({"hromada_code": "UA6312"}, 422, "KATOTTG"),
         ({"donor_id": 999_999}, 422, "no such donor"),
         ({"agreement_id": 999_999}, 422, "no such funding agreement"),
         ({"organisation_id": 999_999}, 422, "no such organisation"),
-        ({"donor_id": "abc"}, 422, "donor_id"),
-        ({"distance_m": 0}, 422, "distance_m"),
-        ({"distance_m": 1e9}, 422, "distance_m"),
+        ({"donor_id": "abc"}, 422, "unable to parse string as an integer"),
+        ({"distance_m": 0}, 422, "distance_m must be more than 0 and at most 50,000"),
+        ({"distance_m": 1e9}, 422, "distance_m must be more than 0 and at most 50,000"),
     ],
 )
 def test_bad_filters_are_refused_with_the_reason(
@@ -256,3 +256,22 @@ def test_cli_writes_the_chosen_formats_with_the_same_figures(
     bad = CliRunner().invoke(cli, ["report", "-o", str(out), "--date-from", "2025-06-01", "--date-to", "2025-05-01"])
     assert bad.exit_code == 1 and "before date_from" in bad.output
     assert CliRunner().invoke(cli, ["report", "-f", "docx"]).exit_code == 1
+
+
+def test_a_report_leaves_the_callers_transaction_alone(client: TestClient, world: ReportWorld) -> None:
+    # Regression: build_report rolled back whatever the session it was given had open.
+    from sqlalchemy import text
+
+    from app.db.session import new_session
+    from app.reporting.figures import build_report
+    from app.reporting.filter import ReportFilter
+
+    with new_session() as session:
+        session.execute(text("CREATE TEMP TABLE caller_work (n int) ON COMMIT DROP"))
+        session.execute(text("INSERT INTO caller_work VALUES (7)"))
+        with pytest.raises(RuntimeError, match="no transaction open"):
+            build_report(session, ReportFilter())
+        assert session.execute(text("SELECT n FROM caller_work")).scalar_one() == 7  # not rolled back
+        session.rollback()
+        fresh = build_report(session, ReportFilter())
+    assert fresh.headline["released_m2"] == report(client)["headline"]["released_m2"] > 0

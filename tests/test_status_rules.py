@@ -1,4 +1,4 @@
-"""Status lifecycles as explicit state machines (domain.md §4.3): pure rules, no database."""
+"""Status lifecycles as explicit state machines (docs/domain.md §4.3): pure rules, no database."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from app.services.status_rules import (
+from app.domain.errors import IllegalTransition
+from app.domain.transitions import (
     AreaState,
-    IllegalTransition,
     allowed_area_statuses,
     allowed_task_statuses,
     check_area_status,
@@ -107,7 +107,7 @@ def test_task_lifecycle(current: str, allowed: list[str]) -> None:
 
 
 def test_activity_lifecycle() -> None:
-    from app.services.status_rules import check_activity_status
+    from app.domain.transitions import check_activity_status
 
     check_activity_status("planned", "ongoing")
     check_activity_status("ongoing", "completed")

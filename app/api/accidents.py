@@ -1,6 +1,6 @@
 """`/api/v1/accidents`: explosive-ordnance accidents and their victims as GeoJSON.
 
-Personal data rule (domain.md §7): a victim's name and contact are accepted on creation,
+Personal data rule (docs/domain.md §7): a victim's name and contact are accepted on creation,
 stored in `victim_identity`, and returned by no endpoint; responses carry only each victim's
 outcome, sex, age band and role, and the killed/injured counts. Reading identities belongs to
 a restricted role that the security step adds.
@@ -18,8 +18,8 @@ from app.api.params import comma_list, page_limit, parse_bbox
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
 from app.db.models import ACCIDENT_TYPES
 from app.schemas.accident import AccidentCollection, AccidentCreate, AccidentFeature
-from app.services import accidents as service
 from app.services.pagination import decode_cursor
+from app.services.registry import accidents as service
 
 router = APIRouter(prefix="/api/v1/accidents", tags=["accidents"])
 ERRORS: dict[int | str, dict[str, Any]] = {

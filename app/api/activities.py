@@ -11,7 +11,7 @@ from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
 from app.db.models import ACTIVITY_STATUSES, ACTIVITY_TYPES
 from app.schemas.activity import ActivityCreate, ActivityFields, ActivityPage, ActivityPublic
-from app.services import activities as service
+from app.services.land_release import activities as service
 from app.services.pagination import decode_cursor
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from app.api.deps import CurrentUser, SessionDep
 from app.schemas.funding import BeneficiaryCountCreate, BeneficiaryCountPublic
-from app.services import funding as service
+from app.services.funding import agreements as service
 
 router = APIRouter(prefix="/api/v1/tasks/{task_id}/beneficiaries", tags=["funding"])
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"description": "No such task"}, 410: {"description": "Deleted"}}

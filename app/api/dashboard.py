@@ -7,15 +7,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.api.deps import CurrentUser, SessionDep
+from app.api.deps import SessionDep
 from app.api.params import area_filter
-from app.services import dashboard as service
-from app.services import priorities
+from app.domain.vocabulary import RANK_BAND_LIMITS
 from app.services.area_filter import AreaFilter
-from app.services.priority_scenarios import scenario_named
+from app.services.dashboard import figures as service
+from app.services.priorities import ranking as priorities
+from app.services.priorities.scenarios import scenario_named
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
-RANK_BANDS = (10, 50, 250)
 
 
 @router.get("/headline")
@@ -46,21 +46,24 @@ def accident_points(
 @router.get("/settlements.geojson", responses={200: {"content": {"application/geo+json": {}}}})
 def settlement_points(session: SessionDep) -> Response:
     """Settlements as points with name and population: context that makes the map read without a base map."""
-    return Response(service.settlement_points(session), media_type="application/geo+json",
-                    headers={"Cache-Control": "public, max-age=300"})  # fmt: skip
+    return Response(
+        service.settlement_points(session),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
 @router.get("/rank-bands")
 def rank_bands(
     session: SessionDep,
-    user: CurrentUser,
     flt: Annotated[AreaFilter, Depends(area_filter)],
     scenario: str = "humanitarian",
 ) -> dict[str, Any]:
     """Lowest score in the top 10, 50 and 250 of the filtered ranking, for colouring the map by rank."""
     chosen = scenario_named(session, scenario)
-    priorities.refresh(session, user=user)
-    rows, total = priorities.ranking(session, chosen, flt, limit=RANK_BANDS[-1])
+    rows, total = priorities.ranking(session, chosen, flt, limit=RANK_BAND_LIMITS[-1])
     ranked = [r for r in rows if r["gated"] is None]
-    bands = [{"up_to_rank": n, "min_score": ranked[min(n, len(ranked)) - 1]["score"]} for n in RANK_BANDS if ranked]
+    bands = [
+        {"up_to_rank": n, "min_score": ranked[min(n, len(ranked)) - 1]["score"]} for n in RANK_BAND_LIMITS if ranked
+    ]
     return {"scenario": chosen.name, "scenario_version": chosen.version, "total": total, "bands": bands}

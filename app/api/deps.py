@@ -1,27 +1,62 @@
-"""Typed dependencies so that route signatures read like the API docs."""
+"""Typed dependencies so that route signatures read like the API docs; the unit of work lives here."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
+from app.db.models import PriorityRun
 from app.db.session import new_session
+from app.services.priorities.ranking import refresh
+
+log = logging.getLogger(__name__)
+# Methods that may change data; every other request is read in a transaction that is rolled back.
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _session() -> Iterator[Session]:
-    with new_session() as session:
-        yield session
-
-
-def _current_user(x_user: Annotated[str | None, Header(description="Who makes the change")] = None) -> str:
+def _user_named(x_user: str | None) -> str:
     # Until authentication lands (security step) the caller names itself; recorded on every write.
     return (x_user or "anonymous").strip() or "anonymous"
 
 
-SessionDep = Annotated[Session, Depends(_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+def _current_user(x_user: Annotated[str | None, Header(description="Who makes the change")] = None) -> str:
+    return _user_named(x_user)
+
+
 CurrentUser = Annotated[str, Depends(_current_user)]
+
+
+def _unit_of_work(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when a write's route returns, rolled back when it raises.
+
+    Services flush, never commit; reads never write. After a write commits, priority scores of the
+    areas it touched are brought up to date in a transaction of their own: a scoring failure is
+    logged and leaves the areas queued (the next write or `mais priorities` retries), never the
+    write undone.
+    """
+    with new_session() as session:
+        yield session  # an exception from the route leaves here: closing the session rolls back
+        if request.method not in WRITES:
+            return
+        session.commit()
+        try:
+            if runs := refresh(session, user=_user_named(request.headers.get("x-user"))):
+                session.commit()
+                log.info("rescored after %s %s: %s", request.method, request.url.path, _described(runs))
+        except Exception:
+            session.rollback()
+            log.exception("rescoring after %s %s failed; the areas stay queued", request.method, request.url.path)
+
+
+def _described(runs: list[PriorityRun]) -> str:
+    return ", ".join(f"scenario {r.scenario_id} v{r.scenario_version} {r.kind} {r.areas_scored} areas" for r in runs)
+
+
+# scope="function": the commit happens before the answer is sent, so a failed commit is never a 2xx.
+SessionDep = Annotated[Session, Depends(_unit_of_work, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -11,7 +11,7 @@ from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
 from app.schemas.device_found import DeviceFoundCreate
-from app.services import devices_found as service
+from app.services.land_release import devices_found as service
 from app.services.pagination import decode_cursor
 
 router = APIRouter(prefix="/api/v1/devices-found", tags=["devices found"])

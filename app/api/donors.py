@@ -10,7 +10,7 @@ from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.params import page_limit
 from app.api.responses import page_links, split_page
 from app.schemas.funding import DonorCreate, DonorPage, DonorPublic
-from app.services import funding as service
+from app.services.funding import agreements as service
 from app.services.pagination import decode_cursor
 
 router = APIRouter(prefix="/api/v1/donors", tags=["funding"])

@@ -17,7 +17,7 @@ from app.schemas.funding import (
     FundingAgreementPublic,
     TaskLinks,
 )
-from app.services import funding as service
+from app.services.funding import agreements as service
 from app.services.pagination import decode_cursor
 
 router = APIRouter(prefix="/api/v1/funding-agreements", tags=["funding"])

@@ -18,11 +18,11 @@ from app.schemas.hazardous_area import (
     StatusChange,
     Timeline,
 )
-from app.services import area_lifecycle as lifecycle
-from app.services import hazardous_areas as service
 from app.services.area_filter import AreaFilter
 from app.services.pagination import decode_cursor
-from app.services.timeline import timeline
+from app.services.registry import area_lifecycle as lifecycle
+from app.services.registry import hazardous_areas as service
+from app.services.registry.timeline import timeline
 from gis.geometry import CleanArea
 
 router = APIRouter(prefix="/api/v1/hazardous-areas", tags=["hazardous areas"])

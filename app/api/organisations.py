@@ -11,8 +11,8 @@ from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
 from app.db.models import ORGANISATION_KINDS
 from app.schemas.organisation import OrganisationCreate, OrganisationFields, OrganisationPage, OrganisationPublic
-from app.services import organisations as service
 from app.services.pagination import decode_cursor
+from app.services.registry import organisations as service
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
 ERRORS: dict[int | str, dict[str, Any]] = {

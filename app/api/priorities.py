@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.params import area_filter, page_limit
 from app.schemas.priority import Ranking, ScenarioCreate, ScenarioPublic, ScenarioUpdate, ScenarioVersion
-from app.services import priorities as service
-from app.services import priority_scenarios as scenarios
 from app.services.area_filter import AreaFilter
+from app.services.priorities import ranking as service
+from app.services.priorities import scenarios
 from gis.priorities import CRITERIA, CRITERION_NAMES
 
 router = APIRouter(tags=["priorities"])
@@ -55,14 +55,13 @@ def scenario_versions(scenario_id: int, session: SessionDep) -> list[Any]:
 def priorities(
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
     flt: Annotated[AreaFilter, Depends(area_filter)],
     scenario: str = "humanitarian",
     limit: int | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
-    """Areas ranked by score with every criterion's contribution; stale scores are refreshed first.
+    """Areas ranked by score with every criterion's contribution (scores follow every write).
 
     Filters are those of the area listing (closed areas are not ranked); `total` counts the
     ranked areas the filter selects. Ties break by area id, so the order is deterministic. `rank` is within the filter,
@@ -70,20 +69,23 @@ def priorities(
     contact) come last, with the reason.
     """
     chosen = scenarios.scenario_named(session, scenario)
-    service.refresh(session, user=user)
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
     rows, total = service.ranking(session, chosen, flt, limit=size, offset=offset)
     if format == "csv":
         return _csv(rows, chosen.name, chosen.version)
-    return {"scenario": chosen.name, "scenario_version": chosen.version,
-            "computed_at": service.computed_at(session, chosen), "total": total, "items": rows}  # fmt: skip
+    return {
+        "scenario": chosen.name,
+        "scenario_version": chosen.version,
+        "computed_at": service.computed_at(session, chosen),
+        "total": total,
+        "items": rows,
+    }
 
 
 @router.get("/api/v1/priorities/compare")
 def compare(
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
     flt: Annotated[AreaFilter, Depends(area_filter)],
     scenario: str,
     other: str,
@@ -91,20 +93,29 @@ def compare(
 ) -> dict[str, Any]:
     """How ranks change between two scenarios, for the top areas of the first."""
     first, second = scenarios.scenario_named(session, scenario), scenarios.scenario_named(session, other)
-    service.refresh(session, user=user)
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
     top, _ = service.ranking(session, first, flt, limit=size)
     everyone, _ = service.ranking(session, second, flt, limit=10**9)
     rank_in_other = {r["hazardous_area_id"]: r["rank"] for r in everyone}
     items = [
-        {"hazardous_area_id": r["hazardous_area_id"], "name": r["name"], "rank": r["rank"],
-         "other_rank": rank_in_other.get(r["hazardous_area_id"]),
-         "change": None if r["hazardous_area_id"] not in rank_in_other
-         else r["rank"] - rank_in_other[r["hazardous_area_id"]]}
+        {
+            "hazardous_area_id": r["hazardous_area_id"],
+            "name": r["name"],
+            "rank": r["rank"],
+            "other_rank": rank_in_other.get(r["hazardous_area_id"]),
+            "change": None
+            if r["hazardous_area_id"] not in rank_in_other
+            else r["rank"] - rank_in_other[r["hazardous_area_id"]],
+        }
         for r in top
-    ]  # fmt: skip
-    return {"scenario": first.name, "scenario_version": first.version, "other": second.name,
-            "other_version": second.version, "items": items}  # fmt: skip
+    ]
+    return {
+        "scenario": first.name,
+        "scenario_version": first.version,
+        "other": second.name,
+        "other_version": second.version,
+        "items": items,
+    }
 
 
 @router.post("/api/v1/priorities/recompute")
@@ -112,20 +123,40 @@ def recompute(session: SessionDep, user: CurrentUser, scenario: str | None = Non
     """A full run now, for one scenario or all of them."""
     chosen = [scenarios.scenario_named(session, scenario)] if scenario else scenarios.live_scenarios(session)
     runs = [service.run(session, s, user=user, reason="requested") for s in chosen]
-    session.commit()
-    return [{"run_id": r.id, "scenario_id": r.scenario_id, "scenario_version": r.scenario_version, "kind": r.kind,
-             "areas_scored": r.areas_scored, "seconds": round(r.seconds, 3)} for r in runs]  # fmt: skip
+    return [
+        {
+            "run_id": r.id,
+            "scenario_id": r.scenario_id,
+            "scenario_version": r.scenario_version,
+            "kind": r.kind,
+            "areas_scored": r.areas_scored,
+            "seconds": round(r.seconds, 3),
+        }
+        for r in runs
+    ]
 
 
 def _csv(rows: list[dict[str, Any]], scenario: str, version: int) -> Response:
     """One row per area: rank, identity, score and the contribution of every criterion."""
     out = io.StringIO()
     writer = csv.writer(out)
-    base = ["rank", "national_rank", "hazardous_area_id", "national_id", "name", "classification", "status",
-            "oblast_code", "remaining_area_m2", "score", "gated"]  # fmt: skip
+    base = [
+        "rank",
+        "national_rank",
+        "hazardous_area_id",
+        "national_id",
+        "name",
+        "classification",
+        "status",
+        "oblast_code",
+        "remaining_area_m2",
+        "score",
+        "gated",
+    ]
     writer.writerow(["scenario", "scenario_version", *base, *(f"contribution_{n}" for n in CRITERION_NAMES)])
     for r in rows:
         writer.writerow([scenario, version, *(r[k] for k in base), *(r["contributions"][n] for n in CRITERION_NAMES)])
     filename = f"priorities-{scenario.replace(' ', '-')}-v{version}.csv"
-    return Response(out.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+    return Response(
+        out.getvalue(), media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

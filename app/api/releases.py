@@ -13,9 +13,9 @@ from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
 from app.db.models import RELEASE_KINDS
 from app.schemas.release import ReleaseCollection, ReleaseCreate, ReleaseFeature
-from app.services import releases as service
-from app.services.hazardous_areas import get_area
+from app.services.land_release import releases as service
 from app.services.pagination import decode_cursor
+from app.services.registry.hazardous_areas import get_area
 
 router = APIRouter(prefix="/api/v1/releases", tags=["land release"])
 ERRORS: dict[int | str, dict[str, Any]] = {

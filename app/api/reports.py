@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import SessionDep
 from app.api.json_body import JSONBody
-from app.errors import NotFound
-from app.reports import csv_hxl
-from app.reports.formats import FORMATS
-from app.reports.tables import TABLES
-from app.services.report_scope import DEFAULT_DISTANCE_M, ReportFilter
-from app.services.reports import build_report
+from app.domain.errors import NotFound
+from app.reporting.figures import build_report
+from app.reporting.filter import ReportFilter
+from app.reporting.formats import FORMATS_BY_EXTENSION
+from app.reporting.render import csv_hxl
+from app.reporting.render.tables import TABLES
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -23,33 +22,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _filters(
-    donor_id: Annotated[int | None, Query(description="Work funded by this donor (through task → agreement)")] = None,
-    agreement_id: Annotated[int | None, Query(description="Work funded by this agreement")] = None,
-    organisation_id: Annotated[int | None, Query(description="Work of this organisation")] = None,
-    oblast_code: Annotated[str | None, Query(examples=["UA63"])] = None,
-    raion_code: Annotated[str | None, Query(examples=["UA6312"])] = None,
-    hromada_code: Annotated[str | None, Query(examples=["UA63120270000028556"])] = None,
-    date_from: Annotated[date | None, Query(description="First day of the period")] = None,
-    date_to: Annotated[date | None, Query(description="Last day of the period")] = None,
-    distance_m: Annotated[float, Query(description="People living within this distance of released land")] = (
-        DEFAULT_DISTANCE_M
-    ),
-) -> ReportFilter:
-    return ReportFilter(
-        donor_id=donor_id,
-        agreement_id=agreement_id,
-        organisation_id=organisation_id,
-        oblast_code=oblast_code,
-        raion_code=raion_code,
-        hromada_code=hromada_code,
-        date_from=date_from,
-        date_to=date_to,
-        distance_m=distance_m,
-    )
-
-
-Filters = Annotated[ReportFilter, Depends(_filters)]
+# One model for the query string and the command line; a filter it refuses is a 422 with the reason.
+Filters = Annotated[ReportFilter, Query()]
 
 
 @router.get("/tables")
@@ -63,7 +37,7 @@ def list_tables() -> JSONBody:
 @router.get("/donor", response_class=JSONBody, responses=ERRORS)
 def donor_report(session: SessionDep, flt: Filters) -> JSONBody:
     """Every figure of the report, with its filters and the time the data is as of."""
-    return JSONBody(build_report(session, flt))
+    return JSONBody(build_report(session, flt).as_json())
 
 
 @router.get("/donor/{table}.csv", responses=ERRORS)
@@ -79,7 +53,7 @@ def donor_report_table(table: str, session: SessionDep, flt: Filters) -> Respons
 @router.get("/donor.{extension}", responses=ERRORS)
 def donor_report_file(extension: str, session: SessionDep, flt: Filters) -> Response:
     """The report as `zip` (every table as CSV with HXL), `xlsx` (with charts) or `pdf` (with charts and map)."""
-    fmt = next((f for f in FORMATS.values() if f.extension == extension and extension != "json"), None)
+    fmt = FORMATS_BY_EXTENSION.get(extension) if extension != "json" else None
     if fmt is None:
         raise NotFound(f"no report format {extension!r}; use zip, xlsx or pdf (or /donor for JSON)")
     body = fmt.render(build_report(session, flt, with_map=fmt.needs_map))

@@ -1,4 +1,4 @@
-"""JSON responses that pass PostGIS GeoJSON through as text (design.md §2)."""
+"""JSON responses that pass PostGIS GeoJSON through as text (docs/architecture.md §2)."""
 
 from __future__ import annotations
 

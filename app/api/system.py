@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.api.deps import SessionDep
 from app.api.json_body import JSONBody
 from app.schemas.hazardous_area import LookupEntry
-from app.services.lookups import list_lookups
+from app.services.registry.lookups import list_lookups
 
 router = APIRouter(tags=["system"])
 

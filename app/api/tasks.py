@@ -12,8 +12,8 @@ from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
 from app.db.models import TASK_STATUSES
 from app.schemas.task import ProgressReport, ProgressReportCreate, ProgressSummary, TaskCreate, TaskStatusChange
-from app.services import tasking as service
 from app.services.pagination import decode_cursor
+from app.services.tasking import tasks as service
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 ERRORS: dict[int | str, dict[str, Any]] = {

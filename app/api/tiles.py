@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.api.deps import SessionDep
 from app.api.params import area_filter, comma_list
 from app.db.models import RELEASE_KINDS, TASK_STATUSES
-from app.errors import Invalid
+from app.domain.errors import Invalid
 from app.services.area_filter import AreaFilter
-from app.services.priority_scenarios import scenario_named
-from app.services.tiles import area_tile, tile
+from app.services.dashboard.tiles import area_tile, tile
+from app.services.priorities.scenarios import scenario_named
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MVT = "application/vnd.mapbox-vector-tile"

@@ -26,8 +26,8 @@ from app.dashboard.assets import (
     VECTORGRID_JS,
 )
 from app.dashboard.symbology import CONTEXT_POINT, CONTEXT_STYLE, hazard_style_js, legend_html, palette
-from gis.demo import load_hromadas
 from gis.priorities import CRITERION_NAMES
+from gis.reference import load_hromadas
 
 UKRAINE_BOUNDS = (22.1, 44.3, 40.2, 52.4)
 TILES = "/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt"
@@ -82,15 +82,30 @@ def _build(
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(fmap)
     # Hazards first: their tile requests then leave before the page builds its other layers.
     layers = {
-        "context": _tiles("context", "Infrastructure and land use (from zoom 9)", _context_styles(), pane="context",
-                          min_zoom=DETAIL_ZOOM),
-        "hazards": _tiles("hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()},
-                          pane="hazards"),
-        "released": _tiles("releases", "Released land (from zoom 9)", {"releases": _release_style()},
-                           pane="released", min_zoom=DETAIL_ZOOM),
-        "tasks": _tiles("tasks", "Active tasks by operator (from zoom 9)", {"tasks": _task_style()}, pane="tasks",
-                        query=ACTIVE_TASKS, min_zoom=DETAIL_ZOOM),
-    }  # fmt: skip
+        "context": _tiles(
+            "context",
+            "Infrastructure and land use (from zoom 9)",
+            _context_styles(),
+            pane="context",
+            min_zoom=DETAIL_ZOOM,
+        ),
+        "hazards": _tiles("hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()}, pane="hazards"),
+        "released": _tiles(
+            "releases",
+            "Released land (from zoom 9)",
+            {"releases": _release_style()},
+            pane="released",
+            min_zoom=DETAIL_ZOOM,
+        ),
+        "tasks": _tiles(
+            "tasks",
+            "Active tasks by operator (from zoom 9)",
+            {"tasks": _task_style()},
+            pane="tasks",
+            query=ACTIVE_TASKS,
+            min_zoom=DETAIL_ZOOM,
+        ),
+    }
     for key in ("hazards", "released", "tasks", "context"):
         layers[key].add_to(fmap)
     _oblast_labels().add_to(fmap)
@@ -110,8 +125,9 @@ def _build(
     return figure.render()
 
 
-def _tiles(layer: str, name: str, styles: dict[str, str], *, pane: str, show: bool = True,
-           query: str = "", min_zoom: int = 0) -> VectorGridProtobuf:  # fmt: skip
+def _tiles(
+    layer: str, name: str, styles: dict[str, str], *, pane: str, show: bool = True, query: str = "", min_zoom: int = 0
+) -> VectorGridProtobuf:
     """A vector-tile layer drawn as SVG: VectorGrid's canvas renderer loses clicks with Leaflet ≥ 1.8 (issue #274)."""
     style = ", ".join(f"{json.dumps(k)}: {v}" for k, v in styles.items())
     options = f"""{{

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.api.deps import SessionDep, SettingsDep
 from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
 from app.dashboard.map import build_dashboard
-from app.services.dashboard import filter_choices
-from app.services.map_layers import area_extent
+from app.services.dashboard.figures import filter_choices
+from app.services.dashboard.map_layers import area_extent
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 

@@ -1,4 +1,4 @@
-"""Map palette: IMAS land-release symbology (domain.md §9) and the dashboard's other layers.
+"""Map palette: IMAS land-release symbology (docs/domain.md §9) and the dashboard's other layers.
 
 Every colour on the page comes from here, and every colour has a text label in the legend, the
 list or a popup, so colour is never the only cue. Sequential palettes (rank, release kind) are
@@ -12,17 +12,32 @@ import json
 from html import escape
 from typing import Any
 
+from app.domain.vocabulary import RANK_BANDS as BANDS
+
 FILL = {"CHA": "#FF0000", "SHA": "#F4A718"}
 OUTLINE = {"CHA": "#9E0000", "SHA": "#8A5A00"}
 RELEASED = "#1A9850"
 DASHED = "6 4"
-# Colour by rank: (label, colour) from the top band down; then gated / not ranked.
-RANK_BANDS = (("top 10", "#2C115F"), ("11–50", "#721F81"), ("51–250", "#B73779"), ("below 250", "#FEA873"))
+# Colour by rank, one colour per band of app.domain.vocabulary.RANK_BANDS from the top down; then gated / not ranked.
+RANK_COLOURS = ("#2C115F", "#721F81", "#B73779", "#FEA873")
+RANK_BANDS = tuple((band.label, colour) for band, colour in zip(BANDS, RANK_COLOURS, strict=True))
 NOT_RANKED = "#BDBDBD"
 RELEASE_KINDS = {"cancelled": "#A6DBA0", "reduced": "#5AAE61", "cleared": "#1B7837"}
 ORGANISATION_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
-CRITERION_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
-                     "#AA4499", "#6699CC", "#EE8866", "#DDDDDD")  # fmt: skip
+CRITERION_COLOURS = (
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#6699CC",
+    "#EE8866",
+    "#DDDDDD",
+)
 CONTEXT_STYLE = {
     "road": {"color": "#8C8C8C", "weight": 1.2},
     "front_line": {"color": "#000000", "weight": 2, "dashArray": "2 4"},
@@ -34,11 +49,18 @@ CONTEXT_POINT = {"radius": 3, "color": "#FFFFFF", "weight": 1, "fill": True, "fi
 def palette() -> dict[str, Any]:
     """Everything the page's script needs to style tiles and draw bars, as one JSON-able object."""
     return {
-        "fill": FILL, "outline": OUTLINE, "released": RELEASED, "dashed": DASHED,
-        "rankBands": [colour for _, colour in RANK_BANDS], "notRanked": NOT_RANKED,
-        "releaseKinds": RELEASE_KINDS, "organisations": ORGANISATION_COLOURS, "criteria": CRITERION_COLOURS,
-        "context": CONTEXT_STYLE, "contextPoint": CONTEXT_POINT,
-    }  # fmt: skip
+        "fill": FILL,
+        "outline": OUTLINE,
+        "released": RELEASED,
+        "dashed": DASHED,
+        "rankBands": [colour for _, colour in RANK_BANDS],
+        "notRanked": NOT_RANKED,
+        "releaseKinds": RELEASE_KINDS,
+        "organisations": ORGANISATION_COLOURS,
+        "criteria": CRITERION_COLOURS,
+        "context": CONTEXT_STYLE,
+        "contextPoint": CONTEXT_POINT,
+    }
 
 
 def hazard_style_js() -> str:

@@ -1,4 +1,4 @@
-"""Bulk loading by COPY (design.md §2: several times faster than INSERTs for big loads)."""
+"""Bulk loading by COPY (docs/architecture.md §2: several times faster than INSERTs for big loads)."""
 
 from __future__ import annotations
 
@@ -52,8 +52,11 @@ def copy_keyed_float_rows(
         layout += [(f"key_len{k}", ">i4"), (f"key{k}", ">i8")]
     layout += [("value_len", ">i4"), ("value", ">f8")]
     for a, width in enumerate(widths):
-        layout += [(f"array_len{a}", ">i4"), (f"array_head{a}", ">i4", 5),
-                   (f"array{a}", [("len", ">i4"), ("item", ">f8")], width)]  # fmt: skip
+        layout += [
+            (f"array_len{a}", ">i4"),
+            (f"array_head{a}", ">i4", 5),
+            (f"array{a}", [("len", ">i4"), ("item", ">f8")], width),
+        ]
     rows = np.zeros(n, dtype=np.dtype(layout))
     rows["fields"] = len(keys) + 1 + len(arrays)
     for k, key in enumerate(keys):

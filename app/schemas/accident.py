@@ -1,7 +1,7 @@
 """Accident and victim request and response models, GeoJSON Feature shaped.
 
 Victims are described by aggregate attributes only. A victim's name and contact are personal
-data (domain.md §7): accepted on creation, stored apart in `victim_identity`, and absent from
+data (docs/domain.md §7): accepted on creation, stored apart in `victim_identity`, and absent from
 every response model here, so no endpoint can return them by accident.
 """
 
@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from geojson_pydantic import Feature, FeatureCollection, Point
 from pydantic import AfterValidator, Field
 
-from app.db.models import ACCIDENT_TYPES, AGE_BANDS, SEXES, VICTIM_OUTCOMES, VICTIM_ROLES
+from app.domain.vocabulary import ACCIDENT_TYPES, AGE_BANDS, SEXES, VICTIM_OUTCOMES, VICTIM_ROLES
 from app.schemas.common import Link, NamedCrs, StrictModel
 
 
 def _one_of(values: tuple[str, ...]) -> Callable[[str], str]:
-    """A validator keeping the vocabulary in one place (app/db/models/vocabulary.py)."""
+    """A validator keeping the vocabulary in one place (app/domain/vocabulary.py)."""
 
     def check(value: str) -> str:
         if value not in values:
@@ -64,7 +64,7 @@ class VictimCreate(VictimPublic):
 
 
 class AccidentFields(StrictModel):
-    """Attributes of an accident that a client sets (domain.md §3)."""
+    """Attributes of an accident that a client sets (docs/domain.md §3)."""
 
     occurred_on: date = Field(description="Date of the accident; not in the future")
     type: AccidentType

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.domain.vocabulary import ActivityStatus, ActivityType
 from app.schemas.common import Link, StrictModel
-
-ActivityType = Literal["nts", "ts", "clearance", "bac", "eod_spot_task"]
-ActivityStatus = Literal["planned", "ongoing", "suspended", "completed", "cancelled"]
 
 
 class ActivityFields(StrictModel):

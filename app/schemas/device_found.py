@@ -7,10 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from app.domain.vocabulary import DeviceFate, DevicePersistence
 from app.schemas.common import NamedCrs, StrictModel
-from app.schemas.hazardous_area import DevicePersistence
-
-Fate = Literal["destroyed_in_situ", "removed", "rendered_safe"]
 
 
 class DeviceFoundFields(StrictModel):
@@ -24,7 +22,7 @@ class DeviceFoundFields(StrictModel):
     condition: str | None = None
     depth_cm: int | None = Field(None, ge=0, le=10_000)
     quantity: int = Field(1, ge=1)
-    fate: Fate
+    fate: DeviceFate
     persistence: DevicePersistence = Field(
         "unknown", description="self_deactivating devices still fail: a find never releases land by itself"
     )

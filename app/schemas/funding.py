@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, Self
+from typing import Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from app.domain.vocabulary import ReachKind
 from app.schemas.common import Link, StrictModel
 from app.schemas.currency import CURRENCIES
 
@@ -117,7 +118,7 @@ class BeneficiaryCountCreate(StrictModel):
     """People a task served, as recorded: women and men are adults, girls and boys under 18."""
 
     recorded_on: date
-    reach: Literal["direct", "indirect"]
+    reach: ReachKind
     women: int = Field(0, ge=0, le=MAX_PEOPLE)
     men: int = Field(0, ge=0, le=MAX_PEOPLE)
     girls: int = Field(0, ge=0, le=MAX_PEOPLE)

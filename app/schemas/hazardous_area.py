@@ -8,16 +8,12 @@ from typing import Any, Literal
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
 from pydantic import BaseModel, Field
 
+from app.domain.vocabulary import AreaStatus, Classification, DevicePersistence, SourceReliability
 from app.schemas.common import HromadaCode, Link, NamedCrs, OblastCode, RaionCode, StrictModel
-
-Classification = Literal["SHA", "CHA"]
-AreaStatus = Literal["open", "worked_on", "closed", "handed_over"]
-DevicePersistence = Literal["persistent", "self_deactivating", "unknown"]
-SourceReliability = Literal["A", "B", "C", "D", "E", "F"]
 
 
 class HazardousAreaFields(StrictModel):
-    """Attributes of a hazardous area that a client may set (domain.md §3)."""
+    """Attributes of a hazardous area that a client may set (docs/domain.md §3)."""
 
     national_id: str | None = Field(None, description="Identifier given by the national authority")
     source: str | None = Field(None, description="System or organisation the record comes from")

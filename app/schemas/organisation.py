@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.domain.vocabulary import OrganisationKind
 from app.schemas.common import Link, StrictModel
-
-OrganisationKind = Literal["ngo", "commercial", "state", "military", "national_authority", "donor", "other"]
 
 
 class OrganisationFields(StrictModel):

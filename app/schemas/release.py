@@ -8,9 +8,8 @@ from typing import Any, Literal
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
 from pydantic import BaseModel, Field
 
+from app.domain.vocabulary import ReleaseKind
 from app.schemas.common import Link, NamedCrs, StrictModel
-
-ReleaseKind = Literal["cancelled", "reduced", "cleared"]
 
 
 class ReleaseCreateProperties(StrictModel):

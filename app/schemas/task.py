@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.domain.vocabulary import NewTaskStatus, TaskStatus
 from app.schemas.common import NamedCrs, StrictModel
-
-TaskStatus = Literal["draft", "assigned", "in_progress", "suspended", "completed", "qa_passed", "qa_failed"]
 
 
 class DeconflictionOverride(StrictModel):
@@ -27,7 +26,7 @@ class TaskCreate(StrictModel):
     geometry: dict[str, Any] | None = Field(None, description="Optional (Multi)Polygon: the part of the areas tasked")
     crs: NamedCrs | None = None
     team: str | None = None
-    status: Literal["draft", "assigned"] = "draft"
+    status: NewTaskStatus = "draft"
     priority: int | None = Field(None, ge=1, description="Priority rank at tasking (1 = first)")
     planned_start: date | None = None
     planned_end: date | None = None

@@ -1,7 +1,8 @@
 """The hazardous-area filter shared by the listing, the ranking, the tiles and the dashboard figures.
 
-One SQL fragment per filter, so the list beside the map and the tiles on it can never disagree
-about which areas a filter selects.
+One SQLAlchemy condition per filter, so the list beside the map and the tiles on it can never
+disagree about which areas a filter selects. ORM queries use `area_condition`; queries written as
+SQL (ranking, tiles, figures) embed the same condition through `area_where`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    FromClause,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import BindParameter
+
+from app.db.models import HazardousArea, Task, task_hazardous_area
+from app.services.sql import sql_text
+
+AREAS = HazardousArea.__table__
+TASKS = Task.__table__
 
 
 @dataclass
@@ -39,46 +62,45 @@ class AreaFilter:
         return self == AreaFilter()
 
 
-def area_where(flt: AreaFilter, alias: str) -> tuple[str, dict[str, Any]]:
-    """`AND …` conditions on the hazardous_area row called `alias`, and their bound values (names start `f_`)."""
-    a = alias
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
+def area_condition(flt: AreaFilter, area: FromClause = AREAS) -> ColumnElement[bool]:
+    """The filter as one condition on `area` (the hazardous_area table or an alias of it); bound names start `f_`."""
+    h = area.c
+    conditions: list[ColumnElement[bool]] = []
     if flt.bbox:
-        conditions.append(f"{a}.geom && ST_MakeEnvelope(:f_west, :f_south, :f_east, :f_north, 4326)")
-        conditions.append(f"ST_Intersects({a}.geom, ST_MakeEnvelope(:f_west, :f_south, :f_east, :f_north, 4326))")
-        params.update(zip(("f_west", "f_south", "f_east", "f_north"), flt.bbox, strict=True))
+        corners = zip(("west", "south", "east", "north"), flt.bbox, strict=True)
+        envelope = func.ST_MakeEnvelope(*(bindparam(f"f_{k}", v, Float) for k, v in corners), literal_column("4326"))
+        # `&&` first: the planner then uses the GiST index before the exact test.
+        conditions += [h.geom.op("&&")(envelope), func.ST_Intersects(h.geom, envelope)]
     for name in ("status", "classification"):
         if values := getattr(flt, name):
-            conditions.append(f"{a}.{name} = ANY(CAST(:f_{name} AS text[]))")
-            params[f"f_{name}"] = values
+            conditions.append(h[name] == any_(cast(bindparam(f"f_{name}", values), ARRAY(Text))))
     if flt.contamination_type:
-        conditions.append(f"{a}.contamination_types && CAST(:f_contamination AS text[])")
-        params["f_contamination"] = flt.contamination_type
+        wanted = cast(bindparam("f_contamination", flt.contamination_type), ARRAY(Text))
+        conditions.append(h.contamination_types.op("&&")(wanted))
     for name in ("oblast_code", "raion_code", "hromada_code"):
         if value := getattr(flt, name):
-            conditions.append(f"{a}.{name} = :f_{name}")
-            params[f"f_{name}"] = value
+            conditions.append(h[name] == bindparam(f"f_{name}", value))
     if flt.organisation_id is not None:
-        conditions.append(
-            f"""({a}.reporting_organisation_id = :f_org OR EXISTS (
-                SELECT 1 FROM task_hazardous_area ta JOIN task tk ON tk.id = ta.task_id
-                WHERE ta.hazardous_area_id = {a}.id AND tk.organisation_id = :f_org AND tk.deleted_at IS NULL))"""
+        org: BindParameter[int] = bindparam("f_org", flt.organisation_id)
+        link, task = task_hazardous_area.alias("f_link"), TASKS.alias("f_task")
+        tasked = (
+            select(link.c.hazardous_area_id)
+            .join(task, task.c.id == link.c.task_id)
+            .where(task.c.organisation_id == org, task.c.deleted_at.is_(None))
         )
-        params["f_org"] = flt.organisation_id
+        conditions.append(or_(h.reporting_organisation_id == org, h.id.in_(tasked)))
     if flt.reported_from:
-        conditions.append(f"{a}.reported_on >= :f_reported_from")
-        params["f_reported_from"] = flt.reported_from
+        conditions.append(h.reported_on >= bindparam("f_reported_from", flt.reported_from))
     if flt.reported_to:
-        conditions.append(f"{a}.reported_on <= :f_reported_to")
-        params["f_reported_to"] = flt.reported_to
+        conditions.append(h.reported_on <= bindparam("f_reported_to", flt.reported_to))
     if flt.updated_since:
-        conditions.append(f"{a}.updated_at >= :f_updated_since")
-        params["f_updated_since"] = flt.updated_since
-    return "".join(f" AND {c}" for c in conditions), params
+        conditions.append(h.updated_at >= bindparam("f_updated_since", flt.updated_since))
+    return and_(true(), *conditions)
 
 
-def area_clause(flt: AreaFilter) -> TextClause:
-    """The filter as one SQLAlchemy clause on the `hazardous_area` table, for ORM selects."""
-    sql, params = area_where(flt, "hazardous_area")
-    return text("true" + sql).bindparams(**params)
+def area_where(flt: AreaFilter, alias: str) -> tuple[str, dict[str, Any]]:
+    """`AND …` conditions on the hazardous_area row called `alias` ("" when no filter is set), and their values."""
+    if flt.is_empty():
+        return "", {}
+    sql, params = sql_text(area_condition(flt, AREAS.alias(alias)))
+    return f" AND {sql}", params

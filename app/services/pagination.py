@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid
+from app.domain.errors import Invalid
 
 
 def encode_cursor(last_id: int) -> str:

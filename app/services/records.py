@@ -7,7 +7,7 @@ from typing import TypeVar
 from sqlalchemy import func
 
 from app.db.models import Recorded
-from app.errors import Gone, NotFound
+from app.domain.errors import Gone, NotFound
 
 R = TypeVar("R", bound=Recorded)
 
@@ -33,7 +33,7 @@ def touch(record: Recorded, user: str) -> None:
 
 
 def mark_deleted(record: Recorded, user: str, reason: str | None) -> None:
-    """Nothing is deleted (domain.md §4.6): the row stays, marked with who, when and why."""
+    """Nothing is deleted (docs/domain.md §4.6): the row stays, marked with who, when and why."""
     record.deleted_at = func.now()
     record.deleted_by = user
     record.delete_reason = reason

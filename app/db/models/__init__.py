@@ -1,4 +1,4 @@
-"""ORM models. Vocabulary follows IMAS and the IMSMA information model (domain.md §2–3)."""
+"""ORM models. Vocabulary follows IMAS and the IMSMA information model (docs/domain.md §2–3)."""
 
 from app.db.models.base import Base, Created, Lookup, Recorded
 from app.db.models.context import ContextFeature, ContextLayer, Settlement
@@ -17,7 +17,7 @@ from app.db.models.priority import (
     PriorityStale,
 )
 from app.db.models.tasking import Task, TaskDeconfliction, TaskEvent, TaskProgressReport, task_hazardous_area
-from app.db.models.vocabulary import (
+from app.domain.vocabulary import (
     ACCIDENT_TYPES,
     ACTIVITY_STATUSES,
     ACTIVITY_TYPES,

@@ -30,7 +30,7 @@ class Created:
 
 
 class Recorded(Created):
-    """Who/when columns: nothing is deleted, a deletion is a mark (domain.md §4.6)."""
+    """Who/when columns: nothing is deleted, a deletion is a mark (docs/domain.md §4.6)."""
 
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_by: Mapped[str] = mapped_column(Text)
@@ -40,7 +40,7 @@ class Recorded(Created):
 
 
 class Lookup:
-    """A row of a list that programmes tailor: data, not an enum (design.md §3)."""
+    """A row of a list that programmes tailor: data, not an enum (docs/architecture.md §3)."""
 
     code: Mapped[str] = mapped_column(Text, primary_key=True)
     label: Mapped[str] = mapped_column(Text)

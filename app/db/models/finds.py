@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Identity, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Recorded
-from app.db.models.vocabulary import (
+from app.domain.vocabulary import (
     ACCIDENT_TYPES,
     AGE_BANDS,
     DEVICE_FATES,

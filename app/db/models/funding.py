@@ -8,11 +8,11 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, Double, ForeignKey, Id
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
-from app.db.models.vocabulary import REACH_KINDS, check_in
+from app.domain.vocabulary import REACH_KINDS, check_in
 
 
 class Donor(Recorded, Base):
-    """A government, multilateral fund or foundation that funds mine action (domain.md §6)."""
+    """A government, multilateral fund or foundation that funds mine action (docs/domain.md §6)."""
 
     __tablename__ = "donor"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

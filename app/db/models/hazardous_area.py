@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
-from app.db.models.vocabulary import (
+from app.domain.vocabulary import (
     AREA_EVENT_KINDS,
     AREA_STATUSES,
     CLASSIFICATIONS,

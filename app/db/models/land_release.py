@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
-from app.db.models.vocabulary import ACTIVITY_STATUSES, ACTIVITY_TYPES, RELEASE_KINDS, check_in
+from app.domain.vocabulary import ACTIVITY_STATUSES, ACTIVITY_TYPES, RELEASE_KINDS, check_in
 
 activity_hazardous_area = Table(
     "activity_hazardous_area",

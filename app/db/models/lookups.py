@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Lookup
-from app.db.models.vocabulary import EVIDENCE_KINDS, check_in
+from app.domain.vocabulary import EVIDENCE_KINDS, check_in
 
 
 class ContaminationType(Lookup, Base):

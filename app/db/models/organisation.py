@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, Identity, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Recorded
-from app.db.models.vocabulary import ORGANISATION_KINDS, check_in
+from app.domain.vocabulary import ORGANISATION_KINDS, check_in
 
 
 class Organisation(Recorded, Base):

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
+from app.domain.vocabulary import PRIORITY_RUN_KINDS, check_in
 
 
 class PriorityScenario(Recorded, Base):
@@ -37,7 +38,7 @@ class PriorityRun(Base):
     """One computation of scores: which scenario version, when, on how many areas, why."""
 
     __tablename__ = "priority_run"
-    __table_args__ = (CheckConstraint("kind IN ('full', 'incremental')", name="kind"),)
+    __table_args__ = (CheckConstraint(check_in("kind", PRIORITY_RUN_KINDS), name="kind"),)
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     scenario_id: Mapped[int] = mapped_column(ForeignKey("priority_scenario.id"), index=True)
     scenario_version: Mapped[int] = mapped_column(Integer)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
-from app.db.models.vocabulary import TASK_STATUSES, check_in
+from app.domain.vocabulary import TASK_STATUSES, check_in
 
 task_hazardous_area = Table(
     "task_hazardous_area",
@@ -66,7 +66,7 @@ class TaskEvent(Created, Base):
 
 
 class TaskDeconfliction(Base):
-    """An explicit decision to let two active tasks overlap on the ground (domain.md §4.5)."""
+    """An explicit decision to let two active tasks overlap on the ground (docs/domain.md §4.5)."""
 
     __tablename__ = "task_deconfliction"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

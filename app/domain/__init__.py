@@ -1,0 +1,1 @@
+"""The domain's vocabulary, rules and errors: no web, no database."""

@@ -1,0 +1,1 @@
+"""Donor reports: scope, figures, map, and their renderers (docs/domain.md §6)."""

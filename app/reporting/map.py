@@ -1,0 +1,109 @@
+"""The static map of a report: released and remaining land, projected and simplified by PostGIS.
+
+Coordinates come back in page pixels (an equirectangular projection scaled by the cosine of the
+middle latitude, which keeps shapes true at oblast scale). Up to `MAX_FEATURES` features a layer
+is drawn as its polygons, simplified to a third of a pixel; beyond that as a grid of 4-pixel
+cells weighted by m², so that a national map stays a few hundred kilobytes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.reporting import scope
+from app.reporting.filter import ReportFilter
+from gis.units import METRES_PER_DEGREE
+
+MAX_FEATURES = 3_000
+CELL_PX = 4
+PAD_PX = 16
+
+
+def map_layers(
+    session: Session, flt: ReportFilter, *, width: int = 680, height: int = 560, max_features: int = MAX_FEATURES
+) -> dict[str, Any]:
+    """Released land, remaining SHA/CHA and settlements in page pixels, with the scale in metres per pixel.
+
+    `mode` is "polygons" (`polygons`: SVG path data by layer) or "grid" (`cells`: x, y, the layer
+    with the most m² in the cell, and the cell's m²).
+    """
+    p = flt.params()
+    layers = {
+        "released": ("r.geom", "r.area_m2", f"{scope.RELEASES_FROM} {scope.releases_where(flt)}"),
+        **{
+            cls: (
+                "h.remaining_geom",
+                "h.remaining_area_m2",
+                f"FROM hazardous_area h {scope.remaining_where(flt)} AND h.classification = '{cls}'",
+            )
+            for cls in ("SHA", "CHA")
+        },
+    }
+    union = " UNION ALL ".join(
+        f"SELECT '{name}' AS layer, count(*) AS n, ST_Extent({geom}) AS e {source}"
+        for name, (geom, _, source) in layers.items()
+    )
+    sql = f"SELECT layer, n, ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1 FROM ({union}) l"
+    extents = [r for r in session.execute(text(sql), p) if r.n]
+    out: dict[str, Any] = {"width": width, "height": height, "mode": "polygons", "settlements": []}
+    out["polygons"] = {name: [] for name in layers}
+    if not extents:
+        return {**out, "metres_per_px": None}
+    x0, y0 = min(r.x0 for r in extents), min(r.y0 for r in extents)
+    x1, y1 = max(r.x1 for r in extents), max(r.y1 for r in extents)
+    pad = max(0.01, 0.06 * max(x1 - x0, y1 - y0))  # room for the settlements around the land
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    kx = math.cos(math.radians((y0 + y1) / 2))
+    s = min((width - 2 * PAD_PX) / ((x1 - x0) * kx), (height - 2 * PAD_PX) / (y1 - y0))
+    off_x = (width - (x1 - x0) * kx * s) / 2
+    off_y = (height - (y1 - y0) * s) / 2
+    # x' = (lon - x0)·kx·s + off_x ; ST_AsSVG writes -y, so y is mapped to -((y1 - lat)·s + off_y).
+    affine = {"a": kx * s, "xoff": off_x - x0 * kx * s, "e": s, "yoff": -(y1 * s) - off_y}
+    params = {**p, **affine, "cell": CELL_PX}
+    out["metres_per_px"] = METRES_PER_DEGREE / s
+    if max(r.n for r in extents) <= max_features:
+        for name, (geom, _, source) in layers.items():
+            sql = f"""
+                SELECT ST_AsSVG(ST_SimplifyPreserveTopology(ST_Affine({geom}, :a, 0, 0, :e, :xoff, :yoff), 0.3), 0, 1)
+                {source} ORDER BY 1
+            """
+            out["polygons"][name] = [path for (path,) in session.execute(text(sql), params) if path]
+    else:
+        out["mode"], out["cell"], out["cells"] = "grid", CELL_PX, _grid(session, layers, params)
+    towns = session.execute(
+        text("""
+            SELECT name, population, ST_X(geom) * :a + :xoff AS x, -(ST_Y(geom) * :e + :yoff) AS y
+            FROM settlement
+            WHERE deleted_at IS NULL AND geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)
+            ORDER BY population DESC, id LIMIT 300
+        """),
+        {**affine, "x0": x0, "y0": y0, "x1": x1, "y1": y1},
+    )
+    out["settlements"] = [dict(t._mapping) for t in towns]
+    return out
+
+
+def _grid(
+    session: Session, layers: dict[str, tuple[str, str, str]], params: dict[str, Any]
+) -> list[tuple[float, float, str, float]]:
+    """Cells of `CELL_PX` pixels, each with the layer holding most m² in it, and its m².
+
+    A feature counts in the cell of its box centre; one colour per cell keeps released and
+    remaining land from blending into one another.
+    """
+    union = " UNION ALL ".join(
+        f"""SELECT '{name}' AS layer,
+                   floor(((ST_XMin({geom}) + ST_XMax({geom})) / 2 * :a + :xoff) / :cell) * :cell AS x,
+                   floor(-((ST_YMin({geom}) + ST_YMax({geom})) / 2 * :e + :yoff) / :cell) * :cell AS y,
+                   {m2} AS m2 {source}"""
+        for name, (geom, m2, source) in layers.items()
+    )
+    sql = f"SELECT x, y, layer, sum(m2) AS m2 FROM ({union}) c GROUP BY x, y, layer ORDER BY x, y, layer"
+    cells: dict[tuple[float, float], dict[str, float]] = {}
+    for x, y, layer, m2 in session.execute(text(sql), params):
+        cells.setdefault((x, y), {})[layer] = m2
+    return [(x, y, max(m, key=lambda k: m[k]), sum(m.values())) for (x, y), m in cells.items()]

@@ -1,0 +1,1 @@
+"""Renderers of a donor report: every output is drawn from one `Report`."""

@@ -1,1 +1,0 @@
-"""Renderers of a donor report: every output is drawn from the one result of `app.services.reports`."""

@@ -1,0 +1,1 @@
+"""What the coordination dashboard reads: figures, vector tiles, map extent."""

@@ -1,0 +1,1 @@
+"""Funding: donors, agreements, expenditure and beneficiaries."""

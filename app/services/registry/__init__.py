@@ -1,0 +1,1 @@
+"""Registry of hazardous areas and what is recorded on them: lifecycle, organisations, accidents, timeline, lookups."""

@@ -1,0 +1,157 @@
+"""Accidents and their victims: record in one transaction, read, list and mark deleted.
+
+Victims' names and contacts go to `victim_identity` and are never read here: every query of
+this module selects victims' aggregate attributes only (docs/domain.md §7, personal data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from sqlalchemy import Select, func, literal_column, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+from app.db.models import Accident, Activity, HazardousArea, Recorded, Victim, VictimIdentity
+from app.domain import clock
+from app.domain.errors import Invalid
+from app.schemas.accident import AccidentCreate, AccidentFields, VictimCreate
+from app.services.pagination import keyset_page
+from app.services.priorities.stale import mark_stale_near
+from app.services.records import mark_deleted, require_live
+from app.services.registry.lookups import check_codes
+from gis.geometry import clean_point_geometry
+
+PROPERTY_COLUMNS = [getattr(Accident, name) for name in ("id", *AccidentFields.model_fields)]
+RECORD_COLUMNS = [Accident.created_at, Accident.created_by, Accident.updated_at, Accident.updated_by]
+VICTIM_ATTRIBUTES = ("outcome", "sex", "age_band", "role")
+# UTC+14 (Line Islands) is the first place to reach a date: later than that is the future everywhere.
+LATEST_OFFSET = timedelta(hours=14)
+
+
+@dataclass
+class AccidentFilter:
+    """Filters of the accident listing; empty lists mean 'any'."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+    type: list[str] = field(default_factory=list)
+    hazardous_area_id: int | None = None
+
+
+def feature_select() -> Select[Any]:
+    """Columns of an accident as the API returns it, victims aggregated in SQL, geometry as GeoJSON text."""
+    pairs = [part for name in VICTIM_ATTRIBUTES for part in (name, getattr(Victim, name))]
+    victims = (
+        select(
+            func.count().filter(Victim.outcome == "killed").label("killed"),
+            func.count().filter(Victim.outcome == "injured").label("injured"),
+            func.coalesce(
+                func.json_agg(aggregate_order_by(func.json_build_object(*pairs), Victim.id)),
+                literal_column("'[]'::json"),
+            ).label("victims"),
+        )
+        .where(Victim.accident_id == Accident.id)
+        .lateral("victims")
+    )
+    # An aggregate without GROUP BY yields exactly one row, so the lateral join never drops an accident.
+    return select(
+        *PROPERTY_COLUMNS,
+        victims.c.killed,
+        victims.c.injured,
+        victims.c.victims,
+        *RECORD_COLUMNS,
+        func.ST_AsGeoJSON(Accident.geom, 6).label("geometry"),
+    ).join(victims, true())
+
+
+def list_accidents(session: Session, flt: AccidentFilter, *, after_id: int | None, limit: int) -> list[RowMapping]:
+    """One page of live accidents in id order, starting after `after_id`."""
+    query = feature_select().where(Accident.deleted_at.is_(None))
+    if flt.bbox:
+        query = query.where(func.ST_Intersects(Accident.geom, func.ST_MakeEnvelope(*flt.bbox, 4326)))
+    if flt.occurred_from:
+        query = query.where(Accident.occurred_on >= flt.occurred_from)
+    if flt.occurred_to:
+        query = query.where(Accident.occurred_on <= flt.occurred_to)
+    if flt.type:
+        query = query.where(Accident.type.in_(flt.type))
+    if flt.hazardous_area_id is not None:
+        query = query.where(Accident.hazardous_area_id == flt.hazardous_area_id)
+    return keyset_page(session, query, Accident.id, after_id=after_id, limit=limit)
+
+
+def get_accident(session: Session, accident_id: int) -> RowMapping:
+    """One live accident as the API returns it."""
+    _live(session, accident_id)
+    return session.execute(feature_select().where(Accident.id == accident_id)).mappings().one()
+
+
+def create_accident(session: Session, body: AccidentCreate, *, user: str) -> int:
+    """Store an accident, its victims and their identities in one transaction (the caller commits)."""
+    point = clean_point_geometry(body.geometry, crs=body.crs.name if body.crs else None)
+    values = _checked(session, body.properties.model_dump(exclude={"victims"}, exclude_none=True))
+    accident = Accident(**values, geom=from_shape(point, srid=4326), created_by=user, updated_by=user)
+    session.add(accident)
+    session.flush()  # the accident id the victims refer to; nothing is visible before the commit
+    victims = [
+        Victim(accident_id=accident.id, **victim.model_dump(include=set(VICTIM_ATTRIBUTES)))
+        for victim in body.properties.victims
+    ]
+    session.add_all(victims)
+    session.flush()
+    for row, victim in zip(victims, body.properties.victims, strict=True):
+        if victim.name is not None or victim.contact is not None:
+            _store_identity(session, row.id, victim)
+    mark_stale_near(session, "accident", [accident.id])  # casualties near areas raise their priority
+    session.flush()
+    return accident.id
+
+
+def delete_accident(session: Session, accident_id: int, *, user: str, reason: str | None) -> None:
+    """Mark an accident deleted with who/when/why; it and its victims stay in the database."""
+    mark_deleted(_live(session, accident_id), user, reason)
+    mark_stale_near(session, "accident", [accident_id])
+    session.flush()
+
+
+def _store_identity(session: Session, victim_id: int, victim: VictimCreate) -> None:
+    """Personal data in its own table, for a restricted role only (docs/domain.md §7)."""
+    session.add(VictimIdentity(victim_id=victim_id, name=victim.name, contact=victim.contact))
+    session.flush()
+
+
+def _live(session: Session, accident_id: int) -> Accident:
+    return require_live(session.get(Accident, accident_id), f"accident {accident_id}")
+
+
+def _checked(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """Date not in the future, device category known, linked records existing and live."""
+    today = (clock.now() + LATEST_OFFSET).date()
+    if values["occurred_on"] > today:
+        raise Invalid(
+            f"occurred_on {values['occurred_on']} is in the future: give the date the accident happened",
+            field="properties.occurred_on",
+        )
+    if "device_category" in values:
+        check_codes(session, "contamination_types", [values["device_category"]], where="properties.device_category")
+    _require_reference(session, HazardousArea, values.get("hazardous_area_id"), "hazardous area", "hazardous_area_id")
+    _require_reference(session, Activity, values.get("activity_id"), "activity", "activity_id")
+    return values
+
+
+def _require_reference(
+    session: Session, model: type[Recorded], record_id: int | None, what: str, field_name: str
+) -> None:
+    """A linked record must exist and not be deleted; a bad link is the client's input (422), not a 404."""
+    if record_id is None:
+        return
+    record = session.get(model, record_id)
+    if record is None or record.deleted_at is not None:
+        state = "does not exist" if record is None else f"was deleted by {record.deleted_by}"
+        raise Invalid(f"{what} {record_id} {state}", field=f"properties.{field_name}")

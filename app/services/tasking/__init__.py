@@ -1,0 +1,1 @@
+"""Tasking orders: deconfliction, lifecycle, progress reports."""

@@ -1,0 +1,1 @@
+"""Synthetic demo generators (pure numpy/shapely); imported by no production code."""

@@ -1,0 +1,77 @@
+"""Rules of the house that a reviewer would otherwise have to remember (docs/architecture.md §3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import grimp
+import pytest
+
+from app.domain import transitions, vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [p for d in ("app", "gis") for p in (ROOT / d).rglob("*.py") if "node_modules" not in p.parts]
+VALUES = {v for name, t in vars(vocabulary).items() if name.isupper() and isinstance(t, tuple) for v in t}
+VALUES -= {v for v in VALUES if not isinstance(v, str)}
+
+
+def test_no_package_imports_itself_in_a_circle() -> None:
+    graph = grimp.build_graph("app", "gis")
+    for depth in (2, 3):
+
+        def package(module: str, depth: int = depth) -> str:
+            return ".".join(module.split(".")[:depth])
+
+        edges = {
+            (package(m), package(i))
+            for m in graph.modules
+            for i in graph.find_modules_directly_imported_by(m)
+            if package(m) != package(i) and package(m).count(".") == package(i).count(".") == depth - 1
+        }
+        assert sorted((a, b) for a, b in edges if (b, a) in edges) == []
+
+
+def test_sql_never_spells_a_vocabulary_value() -> None:
+    # SQL binds vocabulary values (`:v_SHA`, `= ANY(:live_statuses)`); Python code uses double quotes,
+    # so a single-quoted value in app/ or gis/ is a value spelled inside SQL text.
+    spelled = re.compile("'(" + "|".join(re.escape(v) for v in sorted(VALUES, key=len, reverse=True)) + ")'")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in SOURCES + list((ROOT / "app").rglob("*.sql"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if spelled.search(line) and "node_modules" not in path.parts and "dashboard/symbology.py" not in str(path)
+    ]
+    assert found == []
+
+
+def test_no_formatter_escape_hatches_in_production_code() -> None:
+    found = [str(p.relative_to(ROOT)) for p in SOURCES if "# fmt: skip" in p.read_text()]
+    assert found == []
+
+
+@pytest.mark.parametrize("folder", ["app", "gis", "tests", "bench", "alembic", "scripts"])
+def test_comments_point_inside_the_repository(folder: str) -> None:
+    outside = re.compile(r"(?<!docs/)\b(domain|design)\.md")
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and p.suffix in {".py", ".sh", ".js", ".css", ".sql"} and "node_modules" not in p.parts
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if outside.search(line)
+    ]
+    assert found == []
+    for cited in {m for p in (ROOT / folder).rglob("*.py") for m in re.findall(r"docs/(\w+\.md)", p.read_text())}:
+        assert (ROOT / "docs" / cited).is_file(), cited
+
+
+def test_lifecycles_use_only_the_vocabulary() -> None:
+    for flow, states in (
+        (transitions.AREA_FLOW, vocabulary.AREA_STATUSES),
+        (transitions.TASK_FLOW, vocabulary.TASK_STATUSES),
+        (transitions.ACTIVITY_FLOW, vocabulary.ACTIVITY_STATUSES),
+    ):
+        assert set(flow) == set(states)
+        assert {s for targets in flow.values() for s in targets} <= set(states)
+    assert set(vocabulary.ACTIVE_TASK_STATUSES) <= set(vocabulary.TASK_STATUSES)
+    assert set(vocabulary.LIVE_AREA_STATUSES) <= set(vocabulary.AREA_STATUSES)

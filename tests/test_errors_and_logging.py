@@ -1,0 +1,72 @@
+"""One error table, the safety nets' log lines and the request id that ties an answer to them."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.errors import status_of
+from app.domain.errors import AppError, Conflict, Gone, IllegalTransition, Invalid, NotFound
+from gis.geometry import GeometryError, GeometryTooComplex
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (NotFound("x"), 404),
+        (Gone("x"), 410),
+        (Conflict("x"), 409),
+        (IllegalTransition("x", current="open", allowed=[]), 409),
+        (Invalid("x"), 422),
+        (AppError("x"), 400),
+        (GeometryTooComplex("x"), 413),
+        (GeometryError("x"), 422),
+    ],
+)
+def test_every_domain_error_has_its_status(error: Exception, status: int) -> None:
+    assert status_of(error) == status
+
+
+def test_an_illegal_transition_answers_with_the_current_and_allowed_states(client: TestClient) -> None:
+    area = client.post(
+        "/api/v1/hazardous-areas",
+        json={
+            "type": "Feature",
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[36.2, 50.0], [36.21, 50.0], [36.2, 50.01], [36.2, 50.0]]],
+            },
+            "properties": {"classification": "SHA", "reported_on": "2025-03-14"},
+        },
+    ).json()["id"]
+    refused = client.post(f"/api/v1/hazardous-areas/{area}/status", json={"status": "handed_over"})
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["current_status"] == "open" and body["allowed"] == ["worked_on"]
+    assert body["detail"] == "area is open: it cannot become handed_over; allowed now: worked_on"
+
+
+def test_a_value_the_database_refuses_is_logged_with_the_request_id(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Regression: the IntegrityError/DataError safety nets answered 4xx but logged nothing.
+    with caplog.at_level(logging.WARNING, logger="app"):
+        answer = client.get("/api/v1/accidents/99999999999999999999", headers={"X-Request-ID": "kharkiv-42"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "a value is out of range or malformed: bigint out of range"
+    assert answer.headers["x-request-id"] == "kharkiv-42"
+    logged = [r for r in caplog.records if r.name == "app.api.errors"]
+    assert len(logged) == 1
+    assert logged[0].request_id == "kharkiv-42"  # type: ignore[attr-defined]
+    assert "GET /api/v1/accidents/99999999999999999999" in logged[0].getMessage()
+    assert "bigint out of range" in logged[0].getMessage()
+
+
+def test_a_request_id_that_could_forge_log_lines_is_replaced(client: TestClient) -> None:
+    answer = client.get("/healthz", headers={"X-Request-ID": 'x" level=ERROR msg="forged'})
+    assert answer.status_code == 200
+    assert answer.headers["x-request-id"] != 'x" level=ERROR msg="forged'
+    assert len(answer.headers["x-request-id"]) == 32
+    assert answer.headers["x-request-id"].isalnum()
