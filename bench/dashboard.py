@@ -138,14 +138,10 @@ def run(url: str, areas: int, runs: int, naive_runs: int, naive_timeout: float, 
 
     from app.db.session import get_engine, new_session
     from app.demo.seed import load_demo
-    from app.services.priorities.ranking import refresh
 
     t0 = time.perf_counter()
     with new_session() as session:
-        load_demo(session, areas=areas, seed=1, with_work=with_work, with_context=False)
-        # A working database has current scores: without them the page's first list request starts
-        # a full ranking run that would compete with the very loads being timed.
-        refresh(session, user="bench")
+        load_demo(session, areas=areas, seed=1, with_work=with_work, with_context=False)  # ranks the areas too
     # Likewise no autovacuum pass over the fresh bulk load during the timed runs.
     with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.params import comma_list, page_limit, parse_bbox
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
-from app.db.models import ACCIDENT_TYPES
+from app.domain.vocabulary import ACCIDENT_TYPES
 from app.schemas.accident import AccidentCollection, AccidentCreate, AccidentFeature
 from app.services.pagination import decode_cursor
 from app.services.registry import accidents as service

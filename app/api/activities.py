@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
-from app.db.models import ACTIVITY_STATUSES, ACTIVITY_TYPES
+from app.domain.vocabulary import ACTIVITY_STATUSES, ACTIVITY_TYPES
 from app.schemas.activity import ActivityCreate, ActivityFields, ActivityPage, ActivityPublic
 from app.services.land_release import activities as service
 from app.services.pagination import decode_cursor

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
-from app.db.models import ORGANISATION_KINDS
+from app.domain.vocabulary import ORGANISATION_KINDS
 from app.schemas.organisation import OrganisationCreate, OrganisationFields, OrganisationPage, OrganisationPublic
 from app.services.pagination import decode_cursor
 from app.services.registry import organisations as service

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from app.db.models import AREA_STATUSES, CLASSIFICATIONS
 from app.domain.errors import Invalid
+from app.domain.vocabulary import AREA_STATUSES, CLASSIFICATIONS
 from app.schemas.common import HromadaCode, OblastCode, RaionCode
 from app.services.area_filter import AreaFilter
 

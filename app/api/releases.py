@@ -11,7 +11,7 @@ from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
-from app.db.models import RELEASE_KINDS
+from app.domain.vocabulary import RELEASE_KINDS
 from app.schemas.release import ReleaseCollection, ReleaseCreate, ReleaseFeature
 from app.services.land_release import releases as service
 from app.services.pagination import decode_cursor

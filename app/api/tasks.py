@@ -10,7 +10,7 @@ from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
-from app.db.models import TASK_STATUSES
+from app.domain.vocabulary import TASK_STATUSES
 from app.schemas.task import ProgressReport, ProgressReportCreate, ProgressSummary, TaskCreate, TaskStatusChange
 from app.services.pagination import decode_cursor
 from app.services.tasking import tasks as service

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.deps import SessionDep
 from app.api.params import area_filter, comma_list
-from app.db.models import RELEASE_KINDS, TASK_STATUSES
 from app.domain.errors import Invalid
+from app.domain.vocabulary import RELEASE_KINDS, TASK_STATUSES
 from app.services.area_filter import AreaFilter
 from app.services.dashboard.tiles import area_tile, tile
 from app.services.priorities.scenarios import scenario_named

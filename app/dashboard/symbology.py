@@ -12,12 +12,14 @@ import json
 from html import escape
 from typing import Any
 
+from app.domain.vocabulary import LIVE_AREA_STATUSES, AreaStatus
 from app.domain.vocabulary import RANK_BANDS as BANDS
 
 FILL = {"CHA": "#FF0000", "SHA": "#F4A718"}
 OUTLINE = {"CHA": "#9E0000", "SHA": "#8A5A00"}
 RELEASED = "#1A9850"
 DASHED = "6 4"
+DASHED_STATUS: AreaStatus = "worked_on"  # the outline is dashed while work goes on
 # Colour by rank, one colour per band of app.domain.vocabulary.RANK_BANDS from the top down; then gated / not ranked.
 RANK_COLOURS = ("#2C115F", "#721F81", "#B73779", "#FEA873")
 RANK_BANDS = tuple((band.label, colour) for band, colour in zip(BANDS, RANK_COLOURS, strict=True))
@@ -71,7 +73,7 @@ def hazard_style_js() -> str:
     Below zoom 10 the tiles carry dots (one per grid cell, `areas` in it); bigger dots hold more areas.
     """
     return f"""function (p) {{
-        var closed = p.status === 'closed' || p.status === 'handed_over';
+        var closed = {json.dumps(LIVE_AREA_STATUSES)}.indexOf(p.status) < 0;
         var fill = closed ? '{RELEASED}' : {json.dumps(FILL)}[p.classification];
         var line = closed ? '{RELEASED}' : {json.dumps(OUTLINE)}[p.classification];
         if (window.maisDashboard && window.maisDashboard.colourBy === 'rank' && !closed) {{
@@ -79,7 +81,7 @@ def hazard_style_js() -> str:
         }}
         return {{fill: true, weight: p.dot ? 1 : 1.5, fillOpacity: p.dot ? 0.9 : 0.5, fillColor: fill, color: line,
                  radius: p.areas > 1 ? Math.min(3 + Math.log2(p.areas), 7) : 3.5,
-                 dashArray: p.status === 'worked_on' ? '{DASHED}' : null}};
+                 dashArray: p.status === {json.dumps(DASHED_STATUS)} ? '{DASHED}' : null}};
     }}"""
 
 

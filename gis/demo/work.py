@@ -45,7 +45,9 @@ FIND_RATE = {"nts": 0.05, "ts": 0.4, "clearance": 1.5, "bac": 1.5}  # per 20,000
 # fmt: on
 CATEGORIES = list(MODELS)
 VICTIM_AGES = [0.03, 0.1, 0.6, 0.22, 0.05]  # 0-4, 5-17, 18-59, 60+, unknown: adults farm and travel
-ACTIVE = ("assigned", "in_progress", "suspended")
+# Tasks that hold ground, as app.domain.vocabulary.ACTIVE_TASK_STATUSES (gis imports nothing of app;
+# tests/test_codebase_rules.py keeps the two equal).
+ACTIVE_TASK_STATUSES = ("assigned", "in_progress", "suspended")
 ACCIDENTS_FROM = date(2022, 3, 1)
 CUT_STEPS = 7  # bisection steps before interpolating: shares land within about 1 % of the drawn ones
 
@@ -469,7 +471,7 @@ def _tasks(rng: np.random.Generator, x: _Input, steps: list[_Step]) -> list[Plan
             status = str(rng.choice(["completed", "qa_passed", "qa_failed"], p=[0.4, 0.5, 0.1]))
         else:  # deconfliction (docs/domain.md §4.5): work already active on the area keeps this a draft
             status = "draft" if busy & set(areas) or rng.uniform() < 0.4 else "assigned"
-        busy.update(areas if status in ACTIVE else [])
+        busy.update(areas if status in ACTIVE_TASK_STATUSES else [])
         mines = any(MINE_LIKE & set(x.contamination[i]) for i in areas)
         priority = int(np.clip(3 - x.cha[areas[0]] - mines + rng.integers(-1, 2), 1, 5))  # 1 = most urgent
         dates = min(s.planned[0] for s in acts), max(s.planned[1] for s in acts)
