@@ -70,3 +70,21 @@ def test_a_request_id_that_could_forge_log_lines_is_replaced(client: TestClient)
     assert answer.headers["x-request-id"] != 'x" level=ERROR msg="forged'
     assert len(answer.headers["x-request-id"]) == 32
     assert answer.headers["x-request-id"].isalnum()
+
+
+def test_a_write_whose_commit_fails_is_answered_as_refused_and_keeps_nothing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The unit of work commits before the answer is sent: a failed commit must never become a 201.
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    def failing_commit(self: Session) -> None:
+        raise IntegrityError("COMMIT", {}, Exception("deferred constraint violated"))
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    answer = client.post("/api/v1/organisations", json={"name": "Lost Demining", "kind": "ngo"})
+    monkeypatch.undo()
+    assert answer.status_code == 409
+    assert answer.json()["detail"].startswith("the change conflicts with existing data")
+    assert client.get("/api/v1/organisations").json()["numberReturned"] == 0
