@@ -10,10 +10,17 @@ from rich.console import Console
 
 from app.config import get_settings
 from app.domain.errors import AppError
+from app.logging import configure_logging
 from app.reporting.filter import DEFAULT_DISTANCE_M
 
 cli = typer.Typer(help="Mine action information system.", no_args_is_help=True, add_completion=False)
 console = Console()
+
+
+@cli.callback()
+def _configure() -> None:
+    """Log as the server does (key=value lines on stderr, MAIS_LOG_LEVEL); results go to the console."""
+    configure_logging(get_settings().log_level)
 
 
 @cli.command()
