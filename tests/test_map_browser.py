@@ -173,6 +173,7 @@ def test_filter_changes_list_figures_and_tiles(server: str, offline_page: Offlin
                     "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", first=int(first_before or 0))  # fmt: skip
     ranked = scalar("SELECT count(DISTINCT h.id) FROM hazardous_area h JOIN priority_current c "
                     "ON c.hazardous_area_id = h.id WHERE h.oblast_code = :o", o=oblast)  # fmt: skip
+    page.wait_for_load_state("networkidle")  # tiles still arriving from the first view would be counted below
     tiles.clear()
     page.select_option("select[name=oblast_code]", oblast)
     page.wait_for_function(f"document.getElementById('ranking-count').textContent.includes('of {ranked:,} ranked')")
@@ -190,6 +191,7 @@ def test_filter_changes_list_figures_and_tiles(server: str, offline_page: Offlin
     )
     assert shown == expected
     # Colouring by rank asks for scored tiles and draws the rank bands.
+    page.wait_for_load_state("networkidle")  # the filtered view's last tiles must not count as the ranked view's
     tiles.clear()
     page.check("input[name=colour_by][value=rank]")
     page.wait_for_function("document.querySelectorAll('.leaflet-hazards-pane path').length > 0")

@@ -12,19 +12,18 @@ import json
 from html import escape
 from typing import Any
 
+from app.domain.symbology import CLASS_FILL, CLASS_OUTLINE, RELEASE_KIND_COLOURS, RELEASED
 from app.domain.vocabulary import LIVE_AREA_STATUSES, AreaStatus
 from app.domain.vocabulary import RANK_BANDS as BANDS
 
-FILL = {"CHA": "#FF0000", "SHA": "#F4A718"}
-OUTLINE = {"CHA": "#9E0000", "SHA": "#8A5A00"}
-RELEASED = "#1A9850"
+FILL, OUTLINE = CLASS_FILL, CLASS_OUTLINE
 DASHED = "6 4"
 DASHED_STATUS: AreaStatus = "worked_on"  # the outline is dashed while work goes on
 # Colour by rank, one colour per band of app.domain.vocabulary.RANK_BANDS from the top down; then gated / not ranked.
 RANK_COLOURS = ("#2C115F", "#721F81", "#B73779", "#FEA873")
 RANK_BANDS = tuple((band.label, colour) for band, colour in zip(BANDS, RANK_COLOURS, strict=True))
 NOT_RANKED = "#BDBDBD"
-RELEASE_KINDS = {"cancelled": "#A6DBA0", "reduced": "#5AAE61", "cleared": "#1B7837"}
+RELEASE_KINDS = RELEASE_KIND_COLOURS
 ORGANISATION_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 CRITERION_COLOURS = (
     "#332288",

@@ -8,15 +8,12 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from app.domain.symbology import RELEASE_KIND_COLOURS
 from app.reporting.render import svg_charts, svg_map
 from app.reporting.render.tables import HEADLINE, TABLES, as_of_text, filter_lines, rows
 from app.reporting.report import Report
 
-KINDS = (
-    ("cancelled_m2", "Cancelled", "#9ecae1"),
-    ("reduced_m2", "Reduced", "#4292c6"),
-    ("cleared_m2", "Cleared", "#2e7d32"),
-)
+KINDS = tuple((f"{kind}_m2", kind.capitalize(), colour) for kind, colour in RELEASE_KIND_COLOURS.items())
 
 TEMPLATE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>MAIS donor report</title><style>

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
+from app.domain.symbology import CLASS_FILL, RELEASED
 from app.reporting.render.svg_charts import FONT
 
-COLOURS = {"SHA": "#F4A718", "CHA": "#FF0000", "released": "#2e7d32"}
+COLOURS: dict[str, str] = {**{str(k): v for k, v in CLASS_FILL.items()}, "released": RELEASED}
 SHADES = 4  # grid cells are drawn in four shades of m²
 LABELS = {"SHA": "Remaining SHA", "CHA": "Remaining CHA", "released": "Released (cancelled, reduced, cleared)"}
 GRID_NOTE = "Each square is the land of its main kind within it; darker squares hold more m²."

@@ -9,11 +9,12 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from app.domain.symbology import RELEASE_KIND_COLOURS
 from app.reporting.render.tables import HEADLINE, TABLES, as_of_text, filter_lines, rows
 from app.reporting.report import Report
 
 NUMBER_FORMATS = {"m²": "#,##0.00", "count": "#,##0", "currency": "#,##0.00", "currency/m²": "0.0000"}
-KIND_COLOURS = {"cancelled_m2": "#9ecae1", "reduced_m2": "#4292c6", "cleared_m2": "#2e7d32"}
+KIND_COLOURS = {f"{kind}_m2": colour for kind, colour in RELEASE_KIND_COLOURS.items()}
 
 
 def workbook(report: Report) -> bytes:
