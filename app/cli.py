@@ -149,7 +149,7 @@ def _rescore(user: str) -> None:
     with new_session() as session, console.status("rescoring the areas the change can touch…"):
         runs = refresh(session, user=user)
         session.commit()
-    for run in runs:
+    for run in runs or []:
         console.print(f"rescored {run.areas_scored:,} areas (scenario {run.scenario_id}) in {run.seconds:.2f} s")
 
 
@@ -170,6 +170,7 @@ def recompute_priorities(
             raise _refused(error) from error
         for item in chosen:
             with console.status(f"scoring under {item.name!r} v{item.version}…"):
+                priorities.lock_scoring(session)
                 run = priorities.run(session, item, user=user, reason="requested from the command line")
                 session.commit()
             console.print(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,11 +30,26 @@ class Settings(BaseSettings):
     basemap_url: str | None = None
     basemap_attribution: str = ""
     # Logging: DEBUG, INFO, WARNING or ERROR; one key=value line per event (app/logging.py).
-    log_level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # The programme's own time zone: "today" (release dates, this year's figures) is its date, not UTC's.
     timezone: str = "Europe/Kyiv"
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """An unknown zone is refused at start-up, not at the first undated change."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Kyiv") from error
+        return value
 
     @field_validator("database_url")
     @classmethod

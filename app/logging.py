@@ -16,6 +16,7 @@ from typing import Any
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 _configured = False
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -24,7 +25,8 @@ class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """One line per event (a traceback follows on the next lines)."""
         when = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
-        message = record.getMessage().replace('"', '\\"').replace("\n", "\\n")
+        # Escaped so that no message can end its line or fake another key=value field.
+        message = record.getMessage().translate(ESCAPES)
         rid = getattr(record, "request_id", "-")
         line = f'time={when} level={record.levelname} logger={record.name} request_id={rid} msg="{message}"'
         if record.exc_info:

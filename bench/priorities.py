@@ -77,7 +77,7 @@ def run(areas: int, context_scale: float, repeat: int) -> None:
             session.execute(text("INSERT INTO priority_stale VALUES (:id) ON CONFLICT DO NOTHING"), {"id": area_id})
             runs = priorities.refresh(session, user="bench")
             session.commit()  # as the API does after each write
-            assert len(runs) == 3 and all(r.areas_scored == 1 for r in runs)
+            assert runs is not None and len(runs) == 3 and all(r.areas_scored == 1 for r in runs)
 
         def peer() -> None:
             session.execute(text(PEER_SQL)).one()

@@ -243,3 +243,50 @@ def test_concurrent_rankings_after_a_scenario_change_never_conflict(client: Test
     assert {a.status_code for a in answers} == {200}
     assert {a.json()["scenario_version"] for a in answers} == {2}
     assert {a.json()["total"] for a in answers} == {3}
+
+
+def test_a_write_never_waits_for_another_requests_scoring(
+    client: TestClient, world: dict[str, int], database_url: str
+) -> None:
+    # Regression: a write blocked on the scoring lock while a long run held it (its data already
+    # committed, its answer not sent). Now it leaves its areas queued for the scorer in progress.
+    import threading
+
+    from app.services.priorities.ranking import SCORING_LOCK
+
+    engine = create_engine(database_url)
+    answers: list[Any] = []
+    with engine.connect() as scorer:
+        scorer.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCORING_LOCK})  # "a long run in progress"
+        try:
+            write = threading.Thread(
+                target=lambda: answers.append(
+                    client.patch(f"/api/v1/hazardous-areas/{world['isolated']}", json={"properties": {"name": "x"}})
+                )
+            )
+            write.start()
+            write.join(timeout=20)
+            assert not write.is_alive(), "the write waited for the scoring lock"
+            queued = scorer.execute(text("SELECT hazardous_area_id FROM priority_stale")).scalars().all()
+        finally:
+            scorer.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SCORING_LOCK})
+            scorer.commit()
+    assert answers[0].status_code == 200
+    assert queued == [world["isolated"]]
+    client.patch(f"/api/v1/hazardous-areas/{world['beside_town']}", json={"properties": {"name": "y"}})
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM priority_stale")).scalar()
+        last = conn.execute(text("SELECT areas_scored FROM priority_run ORDER BY id DESC LIMIT 1")).scalar()
+    engine.dispose()
+    assert left == 0 and last == 2  # the next write scored both areas
+
+
+def test_without_scenarios_writes_leave_no_queue_behind(client: TestClient, database_url: str) -> None:
+    # Regression: with no scenario the queue was emptied and then rolled back, so it only grew.
+    body = laea_feature(laea_rectangle(0, 0, 100, 100), classification="SHA")
+    assert client.post("/api/v1/hazardous-areas", json=body).status_code == 201
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        queued = conn.execute(text("SELECT count(*) FROM priority_stale")).scalar()
+    engine.dispose()
+    assert queued == 0

@@ -236,3 +236,27 @@ def test_context_tiles_by_layer(client: TestClient, db: None) -> None:
     ]
     only = client.get(f"/tiles/context/10/{x}/{y}.mvt", params={"layer": "school"}).content
     assert [f["properties"]["name"] for f in mapbox_vector_tile.decode(only)["context"]["features"]] == ["School 5"]
+
+
+@pytest.mark.parametrize("z", [6, 12])
+def test_an_operator_filter_leaves_deleted_areas_out_of_the_figures_and_tiles(
+    client: TestClient, areas: list[dict[str, Any]], z: int
+) -> None:
+    # Regression: the operator filter alone (an OR) was embedded without brackets, so a deleted
+    # area with a task of the operator counted in the headline and was drawn, unlike in the list.
+    org = client.post("/api/v1/organisations", json={"name": "Op", "kind": "ngo"}).json()["id"]
+    tasked, kept = areas[0]["id"], areas[2]["id"]
+    for reference, area in (("T-1", tasked), ("T-2", kept)):
+        task = {"reference": reference, "organisation_id": org, "hazardous_area_ids": [area]}
+        assert client.post("/api/v1/tasks", json=task).status_code == 201
+    assert client.delete(f"/api/v1/hazardous-areas/{tasked}", params={"reason": "duplicate"}).status_code == 204
+    params = {"organisation_id": org}
+    listed = client.get("/api/v1/hazardous-areas", params=params).json()["features"]
+    assert [f["id"] for f in listed] == [kept]
+    assert client.get("/api/v1/dashboard/headline", params=params).json()["areas"] == 1
+    x, y = tile_of(36.241, 50.011, z)  # holds both areas at zoom 6, area "three" at zoom 12
+    drawn = decode(client.get(f"/tiles/hazardous-areas/{z}/{x}/{y}.mvt", params=params).content)
+    if z >= 10:
+        assert [f["properties"]["name"] for f in drawn] == ["three"]
+    else:
+        assert sum(f["properties"]["areas"] for f in drawn) == 1

@@ -88,3 +88,30 @@ def test_a_write_whose_commit_fails_is_answered_as_refused_and_keeps_nothing(
     assert answer.status_code == 409
     assert answer.json()["detail"].startswith("the change conflicts with existing data")
     assert client.get("/api/v1/organisations").json()["numberReturned"] == 0
+
+
+def test_an_unexpected_error_answers_and_logs_with_the_request_id(caplog: pytest.LogCaptureFixture) -> None:
+    # Regression: the 500 handler runs outside the request-id middleware; it answered "request id -".
+    from fastapi import FastAPI
+
+    from app.api.errors import install_error_handlers
+    from app.api.request_id import RequestIdMiddleware
+    from app.logging import configure_logging
+
+    configure_logging("INFO")  # as create_app does
+    app = FastAPI()
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("bug")
+
+    with caplog.at_level(logging.ERROR, logger="app"), TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/boom", headers={"X-Request-ID": "kharkiv-43"})
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal error; quote request id kharkiv-43"}
+    assert answer.headers["x-request-id"] == "kharkiv-43"
+    logged = [r for r in caplog.records if r.name == "app.api.errors"]
+    assert [r.request_id for r in logged] == ["kharkiv-43"]  # type: ignore[attr-defined]
+    assert logged[0].exc_info is not None and "RuntimeError" in logged[0].getMessage()

@@ -17,6 +17,8 @@ from app.services.priorities.ranking import refresh
 log = logging.getLogger(__name__)
 # Methods that may change data; every other request is read in a transaction that is rolled back.
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Rounds of rescoring one write may do for writes that queued areas while it scored.
+MAX_ROUNDS = 5
 
 
 def _user_named(x_user: str | None) -> str:
@@ -45,12 +47,26 @@ def _unit_of_work(request: Request) -> Iterator[Session]:
             return
         session.commit()
         try:
-            if runs := refresh(session, user=_user_named(request.headers.get("x-user"))):
-                session.commit()
-                log.info("rescored after %s %s: %s", request.method, request.url.path, _described(runs))
+            _rescore(session, request)
         except Exception:
             session.rollback()
             log.exception("rescoring after %s %s failed; the areas stay queued", request.method, request.url.path)
+
+
+def _rescore(session: Session, request: Request) -> None:
+    """Score what the write queued, unless another request is scoring (it takes the queue when it is done).
+
+    Never waits for another request's scoring: a write answers in the time of its own work. Each
+    round commits (releasing the lock) and looks again, for areas queued by writers that found
+    the lock taken meanwhile.
+    """
+    user = _user_named(request.headers.get("x-user"))
+    for _ in range(MAX_ROUNDS):
+        runs = refresh(session, user=user, wait=False)
+        session.commit()
+        if not runs:  # nothing left, or another request is scoring
+            return
+        log.info("rescored after %s %s: %s", request.method, request.url.path, _described(runs))
 
 
 def _described(runs: list[PriorityRun]) -> str:

@@ -56,7 +56,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, error: IntegrityError) -> JSONBody:
         constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
-        log.warning("%s %s: unforeseen constraint %s: %s", request.method, request.url.path, constraint, error.orig)
+        # The first line only: the DETAIL line repeats the row's values, which may be personal data.
+        message = str(error.orig).splitlines()[0] if error.orig else ""
+        log.warning("%s %s: unforeseen constraint %s: %s", request.method, request.url.path, constraint, message)
         return JSONBody(_body(f"the change conflicts with existing data ({constraint})"), status_code=409)
 
     @app.exception_handler(DataError)
@@ -66,7 +68,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONBody(_body(f"a value is out of range or malformed: {message}"), status_code=422)
 
     # Anything else is a bug: the client gets a JSON 500 with the request id, the log the traceback.
+    # Starlette runs this handler outermost, after the request-id middleware has finished, so the
+    # id comes from the scope and the header is set here.
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONBody:
-        log.error("%s %s: unexpected %s", request.method, request.url.path, type(error).__name__, exc_info=error)
-        return JSONBody(_body(f"internal error; quote request id {request_id.get()}"), status_code=500)
+        rid = request.scope.get("state", {}).get("request_id", "-")
+        token = request_id.set(rid)
+        try:
+            log.error("%s %s: unexpected %s", request.method, request.url.path, type(error).__name__, exc_info=error)
+        finally:
+            request_id.reset(token)
+        body = _body(f"internal error; quote request id {rid}")
+        return JSONBody(body, status_code=500, headers={"X-Request-ID": rid})

@@ -122,6 +122,7 @@ def compare(
 def recompute(session: SessionDep, user: CurrentUser, scenario: str | None = None) -> list[dict[str, Any]]:
     """A full run now, for one scenario or all of them."""
     chosen = [scenarios.scenario_named(session, scenario)] if scenario else scenarios.live_scenarios(session)
+    service.lock_scoring(session)  # waits for a rescoring in progress: a requested run is worth the wait
     runs = [service.run(session, s, user=user, reason="requested") for s in chosen]
     return [
         {

@@ -27,6 +27,8 @@ class RequestIdMiddleware:
             return
         given = dict(scope["headers"]).get(HEADER, b"")
         rid = given.decode() if ACCEPTED.match(given) else uuid.uuid4().hex
+        # Also in the scope: the handler of unexpected errors runs outside this middleware, after it.
+        scope.setdefault("state", {})["request_id"] = rid
         token = request_id.set(rid)
 
         async def send_with_id(message: Message) -> None:

@@ -47,7 +47,7 @@ class ReportFilter(BaseModel):
         # Invalid is no ValueError: pydantic lets it through, and it answers as every domain refusal does.
         if self.date_from and self.date_to and self.date_to < self.date_from:
             raise Invalid(f"date_to {self.date_to} is before date_from {self.date_from}", field="date_to")
-        for name, pattern, example in ADMIN_UNITS:
+        for name, pattern, example in reversed(ADMIN_UNITS):  # the widest unit's error first
             value = getattr(self, name)
             if value is not None and not re.match(pattern, value):
                 raise Invalid(f"{name} {value!r} is not a KATOTTG code like {example}", field=name)

@@ -38,16 +38,17 @@ def map_layers(
             cls: (
                 "h.remaining_geom",
                 "h.remaining_area_m2",
-                f"FROM hazardous_area h {scope.remaining_where(flt)} AND h.classification = '{cls}'",
+                f"FROM hazardous_area h {scope.remaining_where(flt)} AND h.classification = :v_{cls}",
             )
             for cls in ("SHA", "CHA")
         },
     }
     union = " UNION ALL ".join(
-        f"SELECT '{name}' AS layer, count(*) AS n, ST_Extent({geom}) AS e {source}"
+        f"SELECT CAST(:layer_{name} AS text) AS layer, count(*) AS n, ST_Extent({geom}) AS e {source}"
         for name, (geom, _, source) in layers.items()
     )
     sql = f"SELECT layer, n, ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1 FROM ({union}) l"
+    p |= {f"layer_{name}": name for name in layers}  # layer names are bound, like every value
     extents = [r for r in session.execute(text(sql), p) if r.n]
     out: dict[str, Any] = {"width": width, "height": height, "mode": "polygons", "settlements": []}
     out["polygons"] = {name: [] for name in layers}
@@ -96,7 +97,7 @@ def _grid(
     remaining land from blending into one another.
     """
     union = " UNION ALL ".join(
-        f"""SELECT '{name}' AS layer,
+        f"""SELECT CAST(:layer_{name} AS text) AS layer,
                    floor(((ST_XMin({geom}) + ST_XMax({geom})) / 2 * :a + :xoff) / :cell) * :cell AS x,
                    floor(-((ST_YMin({geom}) + ST_YMax({geom})) / 2 * :e + :yoff) / :cell) * :cell AS y,
                    {m2} AS m2 {source}"""

@@ -103,4 +103,5 @@ def area_where(flt: AreaFilter, alias: str) -> tuple[str, dict[str, Any]]:
     if flt.is_empty():
         return "", {}
     sql, params = sql_text(area_condition(flt, AREAS.alias(alias)))
-    return f" AND {sql}", params
+    # Bracketed: a lone condition may be an OR (the operator filter) that must not swallow the caller's ANDs.
+    return f" AND ({sql})", params

@@ -45,7 +45,7 @@ def headline(session: Session, flt: AreaFilter, *, today: date | None = None) ->
     row = session.execute(text(HEADLINE_SQL.format(where=where)), params).mappings().one()
     figures = dict(row)
     released = figures["released_this_year_m2"]
-    figures["released_this_year_m2"] = {kind: round(released.get(kind, 0.0), 1) for kind in RELEASE_KINDS}
+    figures["released_this_year_m2"] = {kind: round(released.get(kind, 0), 1) for kind in RELEASE_KINDS}
     for key in ("suspected_remaining_m2", "confirmed_remaining_m2"):
         figures[key] = round(figures[key], 1)
     return {"year": today.year, **figures}

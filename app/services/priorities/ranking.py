@@ -77,15 +77,33 @@ def run(
     return record
 
 
-# One scorer at a time: two writers refreshing at once would both insert the same current scores.
-REFRESH_LOCK = 0x4D414953  # "MAIS"
+# One scorer at a time: two runs at once would both write the current scores of the same areas.
+SCORING_LOCK = 0x4D414953  # "MAIS"
 
 
-def refresh(session: Session, *, user: str) -> list[PriorityRun]:
-    """Bring every scenario up to date: a full run for a new version, else rescore the stale areas (caller commits)."""
-    if not session.execute(text(PENDING_SQL), SQL_VALUES).scalar():
+def lock_scoring(session: Session, *, wait: bool = True) -> bool:
+    """Hold the scoring lock until the transaction ends; without `wait`, False at once if another holds it."""
+    if wait:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCORING_LOCK})
+        return True
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SCORING_LOCK}).scalar())
+
+
+def pending(session: Session) -> bool:
+    """Whether scores are behind their inputs: areas queued, or a scenario version never fully scored."""
+    return bool(session.execute(text(PENDING_SQL), SQL_VALUES).scalar())
+
+
+def refresh(session: Session, *, user: str, wait: bool = True) -> list[PriorityRun] | None:
+    """Bring every scenario up to date: a full run for a new version, else rescore the stale areas (caller commits).
+
+    Without `wait`, None when another transaction is scoring: that one looks at the queue again
+    once it has committed, so the areas queued meanwhile are not forgotten.
+    """
+    if not pending(session):
         return []
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFRESH_LOCK})
+    if not lock_scoring(session, wait=wait):
+        return None
     stale = [r[0] for r in session.execute(text("SELECT hazardous_area_id FROM priority_stale FOR UPDATE"))]
     runs = []
     for scenario in live_scenarios(session):
