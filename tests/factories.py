@@ -40,3 +40,17 @@ def laea_feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:
         "crs": {"type": "name", "properties": {"name": LAEA}},
         "properties": properties,
     }
+
+
+def assert_ids_are_checked(client: Any, url: str, *, what: str, path_param: str) -> None:
+    """An unknown id is a 404 naming it; one beyond bigint and one that is no number are 422s saying why."""
+    unknown = client.get(f"{url}/12345")
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == f"{what} 12345 does not exist"
+    too_big = client.get(f"{url}/99999999999999999999")
+    assert too_big.status_code == 422
+    assert too_big.json()["detail"] == "a value is out of range or malformed: bigint out of range"
+    not_a_number = client.get(f"{url}/abc")
+    assert not_a_number.status_code == 422
+    [error] = not_a_number.json()["detail"]
+    assert (error["loc"], error["type"]) == (["path", path_param], "int_parsing")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import KHARKIV_HROMADA, area_feature, square
+from tests.factories import KHARKIV_HROMADA, area_feature, assert_ids_are_checked, square
 
 URL = "/api/v1/hazardous-areas"
 SQUARE_M2 = 795_000  # 0.01° x 0.01° at 50°N; exact value asserted below
@@ -281,16 +281,7 @@ def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url
 
 
 def test_unknown_and_out_of_range_ids(client: TestClient) -> None:
-    unknown = client.get(f"{URL}/12345")
-    assert unknown.status_code == 404
-    assert unknown.json()["detail"] == "hazardous area 12345 does not exist"
-    too_big = client.get(f"{URL}/99999999999999999999")
-    assert too_big.status_code == 422
-    assert too_big.json()["detail"] == "a value is out of range or malformed: bigint out of range"
-    not_a_number = client.get(f"{URL}/abc")
-    assert not_a_number.status_code == 422
-    [error] = not_a_number.json()["detail"]
-    assert (error["loc"], error["type"]) == (["path", "area_id"], "int_parsing")
+    assert_ids_are_checked(client, URL, what="hazardous area", path_param="area_id")
 
 
 def test_healthz_reports_the_database_and_postgis(client: TestClient) -> None:
