@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # The programme's own time zone: "today" (release dates, this year's figures) is its date, not UTC's.
     timezone: str = "Europe/Kyiv"
+    # Dates of things that happened may be at most this far ahead of UTC (14 h: the Line Islands).
+    future_tolerance_hours: int = Field(14, ge=0, le=48)
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
 

@@ -299,3 +299,85 @@ def test_a_change_without_a_date_is_dated_today_in_the_programme_time_zone(world
     engine.dispose()
     assert dated == "2026-12-01"
     assert moved.json()["properties"]["information_date"] == "2026-12-01"
+
+
+def test_a_geometry_correction_racing_a_release_never_breaks_the_account(client: TestClient, database_url: str) -> None:
+    # Regression: a correction read the area without a lock. Racing a release it could reset the
+    # account to its new geometry with the release on record, counted nowhere (and twice if re-sent).
+    from concurrent.futures import ThreadPoolExecutor
+
+    org = client.post("/api/v1/organisations", json={"name": "Racers", "kind": "ngo"}).json()["id"]
+    engine = create_engine(database_url)
+    outcomes = set()
+    for round_ in range(8):
+        x = round_ * 2_000
+        area = client.post(AREAS, json=laea_feature(laea_rectangle(x, 0, x + 1000, 1000), classification="CHA"))
+        area_id = area.json()["id"]
+        activity = client.post(
+            "/api/v1/activities",
+            json={"type": "clearance", "organisation_id": org, "hazardous_area_ids": [area_id],
+                  "status": "ongoing", "actual_start": "2025-06-01"},
+        ).json()["id"]  # fmt: skip
+        release = laea_feature(
+            laea_rectangle(x, 0, x + 500, 1000), activity_id=activity, hazardous_area_id=area_id, kind="cleared",
+            method="manual", released_on="2025-06-10",
+        )  # fmt: skip
+        correction = {**laea_feature(laea_rectangle(x, 0, x + 900, 1000)), "properties": {}}
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            released = pool.submit(client.post, "/api/v1/releases", json=release)
+            corrected = pool.submit(client.patch, f"{AREAS}/{area_id}", json=correction)
+        assert released.result().status_code == 201, released.result().text
+        outcomes.add(corrected.result().status_code)
+        assert corrected.result().status_code in (200, 409), corrected.result().text
+        p = client.get(f"{AREAS}/{area_id}").json()["properties"]
+        account = p["remaining_area_m2"] + p["cancelled_m2"] + p["reduced_m2"] + p["cleared_m2"]
+        assert account == pytest.approx(p["original_area_m2"], rel=1e-9)
+        with engine.connect() as conn:
+            on_record = conn.execute(
+                text("SELECT sum(area_m2) FROM release WHERE hazardous_area_id = :a"), {"a": area_id}
+            ).scalar()
+        assert p["cleared_m2"] == pytest.approx(on_record, rel=1e-9)  # every release counted, once
+    engine.dispose()
+    assert outcomes <= {200, 409}
+
+
+def test_dates_in_the_future_are_refused_with_the_reason(world: World, client: TestClient) -> None:
+    # Regression: a release dated 2099-12-31 was accepted, after which every honest report was
+    # "late" and the handover refused until 2099.
+    from datetime import UTC, datetime
+
+    from app.domain import clock
+
+    activity = world.activity("clearance", "2025-06-01")
+    task = client.post(
+        "/api/v1/tasks", json={"reference": "T-9", "organisation_id": world.org, "hazardous_area_ids": [world.area]}
+    ).json()["id"]
+    with clock.frozen_at(datetime(2026, 6, 1, 12, 0, tzinfo=UTC)):  # already 2 June on the Line Islands
+        tomorrow = world.release(activity, "cleared", (0, 0, 100, 100), "2026-06-02")
+        assert tomorrow.status_code == 201, tomorrow.text  # a date somewhere on Earth already
+        refused = {
+            "released_on": world.release(activity, "cleared", (0, 100, 100, 200), "2099-12-31"),
+            "reported_on": client.post(
+                AREAS, json=laea_feature(laea_rectangle(5000, 0, 5100, 100), classification="SHA",
+                                         reported_on="2026-06-03"),
+            ),
+            "found_on": client.post(
+                "/api/v1/devices-found",
+                json={"type": "Feature", "geometry": None, "properties": {
+                    "activity_id": activity, "hazardous_area_id": world.area, "category": "uxo",
+                    "found_on": "2026-06-03", "fate": "destroyed_in_situ"}},
+            ),
+            "on": client.post(f"{AREAS}/{world.area}/classification", json={"classification": "CHA",
+                              "evidence": ["item_seen"], "on": "2026-06-03"}),
+            "actual_end": client.patch(f"/api/v1/activities/{activity}", json={"actual_end": "2026-06-03"}),
+            "task on": client.post(f"/api/v1/tasks/{task}/status", json={"status": "assigned", "on": "2026-06-03"}),
+        }  # fmt: skip
+    for field, answer in refused.items():
+        name = field.split()[-1]
+        assert answer.status_code == 422, (field, answer.text)
+        assert answer.json()["detail"].startswith(f"{name} 20"), (field, answer.json())
+        assert "is in the future: give the date" in answer.json()["detail"]
+        assert answer.json()["field"].endswith(name)
+    props = world.props()
+    assert props["cleared_m2"] == pytest.approx(10_000, rel=1e-3)  # only the plausible release counted
+    assert props["classification"] == "SHA"

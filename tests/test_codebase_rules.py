@@ -119,3 +119,12 @@ def test_the_demo_generator_keeps_the_domains_active_task_statuses() -> None:
     from gis.demo import work
 
     assert work.ACTIVE_TASK_STATUSES == vocabulary.ACTIVE_TASK_STATUSES
+
+
+def test_derived_sets_hold_only_vocabulary_values() -> None:
+    assert set(vocabulary.RELEASE_KIND_OF_ACTIVITY) == set(vocabulary.ACTIVITY_TYPES) - {"eod_spot_task"}
+    assert set(vocabulary.WORKING_ACTIVITY_STATUSES) <= set(vocabulary.ACTIVITY_STATUSES)
+    assert set(vocabulary.WORK_STARTED_TASK_STATUSES) <= set(vocabulary.TASK_STATUSES)
+    assert set(vocabulary.CHILD_AGE_BANDS) <= set(vocabulary.AGE_BANDS)
+    assert [b.label for b in vocabulary.RANK_BANDS][-1] == "below 250"
+    assert vocabulary.RANK_BAND_LIMITS == (10, 50, 250)

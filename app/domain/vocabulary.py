@@ -63,6 +63,16 @@ LIVE_AREA_STATUSES: tuple[AreaStatus, ...] = ("open", "worked_on")
 ACTIVE_TASK_STATUSES: tuple[TaskStatus, ...] = ("assigned", "in_progress", "suspended")
 # Tasks on which work has started: they take progress reports.
 WORK_STARTED_TASK_STATUSES: tuple[TaskStatus, ...] = ("in_progress", "suspended", "completed")
+# Activities under way or done: they may release land, and they mark their areas worked on.
+WORKING_ACTIVITY_STATUSES: tuple[ActivityStatus, ...] = ("ongoing", "completed")
+# The land-release product each activity type yields (IMAS 07.11): NTS cancels, TS reduces,
+# clearance and BAC clear; an EOD spot task releases no land.
+RELEASE_KIND_OF_ACTIVITY: dict[str, ReleaseKind] = {  # keyed by ActivityType
+    "nts": "cancelled",
+    "ts": "reduced",
+    "clearance": "cleared",
+    "bac": "cleared",
+}
 # Victims under 18 (donors ask for children separately).
 CHILD_AGE_BANDS: tuple[AgeBand, ...] = ("0-4", "5-17")
 

@@ -22,16 +22,13 @@ from app.db.models import (
 from app.domain import clock
 from app.domain.errors import Conflict, Invalid
 from app.domain.transitions import check_activity_status
+from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KINDS, WORKING_ACTIVITY_STATUSES
 from app.schemas.activity import ActivityCreate, ActivityFields
 from app.services.pagination import keyset_page
 from app.services.records import require_live, touch
 from app.services.registry.area_lifecycle import progress_after_work
 from app.services.registry.lookups import check_codes
 from app.services.sql import id_array
-
-# The land-release product each activity type yields (IMAS 07.11; docs/domain.md §1).
-KIND_FOR_TYPE = {"nts": "cancelled", "ts": "reduced", "clearance": "cleared", "bac": "cleared"}
-WORKING_STATUSES = ("ongoing", "completed")
 
 
 @dataclass
@@ -62,6 +59,7 @@ def create_activity(session: Session, body: ActivityCreate, *, user: str) -> int
     values = body.model_dump(exclude_none=True, exclude={"hazardous_area_ids"})
     values["methods"] = check_codes(session, "methods", values.get("methods", []))
     values.setdefault("status", "planned")
+    _refuse_future_work(values)
     _check_dates(values)
     activity = Activity(**values, created_by=user, updated_by=user)
     session.add(activity)
@@ -70,7 +68,7 @@ def create_activity(session: Session, body: ActivityCreate, *, user: str) -> int
         session.execute(
             insert(activity_hazardous_area), [{"activity_id": activity.id, "hazardous_area_id": i} for i in area_ids]
         )
-    if activity.status in WORKING_STATUSES:
+    if activity.status in WORKING_ACTIVITY_STATUSES:
         _start_work(session, activity, areas, user=user)
     session.flush()
     return activity.id
@@ -87,7 +85,8 @@ def update_activity(session: Session, activity_id: int, body: ActivityFields, *,
             check_activity_status(activity.status, changes["status"])
     if "methods" in changes:
         changes["methods"] = check_codes(session, "methods", changes["methods"] or [])
-    starting = changes.get("status") in WORKING_STATUSES and activity.status not in WORKING_STATUSES
+    starting = changes.get("status") in WORKING_ACTIVITY_STATUSES and activity.status not in WORKING_ACTIVITY_STATUSES
+    _refuse_future_work(changes)
     _check_dates({**_current(activity), **changes})
     for name, value in changes.items():
         setattr(activity, name, value)
@@ -120,7 +119,7 @@ def activity_select() -> Select[Any]:
         select(
             *[
                 func.coalesce(func.sum(Release.area_m2).filter(Release.kind == kind), 0.0).label(f"{kind}_m2")
-                for kind in ("cancelled", "reduced", "cleared")
+                for kind in RELEASE_KINDS
             ]
         )
         .where(Release.activity_id == Activity.id)
@@ -168,7 +167,7 @@ def list_activities(session: Session, flt: ActivityFilter, *, after_id: int | No
 def _start_work(session: Session, activity: Activity, areas: list[HazardousArea], *, user: str) -> None:
     """Work on the ground changes the areas' status; closed ground must be reopened first."""
     for area in areas:
-        if area.status in ("closed", "handed_over"):
+        if area.status not in LIVE_AREA_STATUSES:
             raise Conflict(
                 f"hazardous area {area.id} is {area.status}: reopen it (with the reason) before working it again",
                 hazardous_area_id=area.id,
@@ -190,13 +189,19 @@ def _check_task(session: Session, task_id: int, organisation_id: int, area_ids: 
         raise Invalid(f"task {task.reference} does not cover hazardous area(s) {outside}", field="hazardous_area_ids")
 
 
+def _refuse_future_work(values: dict[str, Any]) -> None:
+    """Work that has started or ended did so by today (planned dates may lie ahead)."""
+    clock.refuse_future(values.get("actual_start"), "actual_start", what="the work started")
+    clock.refuse_future(values.get("actual_end"), "actual_end", what="the work ended")
+
+
 def _check_dates(values: dict[str, Any]) -> None:
     """Ends follow starts; work under way has started, finished work has ended."""
     for first, last in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values.get(first) and values.get(last) and values[last] < values[first]:
             raise Invalid(f"{last} ({values[last]}) is before {first} ({values[first]})", field=last)
     status = values.get("status")
-    if status in WORKING_STATUSES and not values.get("actual_start"):
+    if status in WORKING_ACTIVITY_STATUSES and not values.get("actual_start"):
         raise Invalid(f"an activity that is {status} needs actual_start", field="actual_start")
     if status == "completed" and not values.get("actual_end"):
         raise Invalid("a completed activity needs actual_end", field="actual_end")

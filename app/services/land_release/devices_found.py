@@ -10,12 +10,14 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from app.db.models import DeviceFound, HazardousArea
+from app.domain import clock
 from app.domain.errors import Conflict, Invalid
+from app.domain.vocabulary import LIVE_AREA_STATUSES
 from app.schemas.device_found import DeviceFoundCreate
 from app.services.land_release.activities import areas_of, live_activity
 from app.services.pagination import keyset_page
 from app.services.records import require_live, touch
-from app.services.registry.area_lifecycle import change_status, note_information
+from app.services.registry.area_lifecycle import change_status, locked_area, note_information
 from app.services.registry.lookups import check_codes
 from gis.geometry import clean_point_geometry
 
@@ -27,6 +29,7 @@ def record_find(session: Session, body: DeviceFoundCreate, *, user: str) -> int:
     self-deactivating device is no exception (docs/domain.md §4.7).
     """
     props = body.properties
+    clock.refuse_future(props.found_on, "properties.found_on", what="the item was found")
     activity = live_activity(session, props.activity_id)
     check_codes(session, "contamination_types", [props.category], where="properties.category")
     if props.emplacement_date and props.emplacement_date > props.found_on:
@@ -35,7 +38,7 @@ def record_find(session: Session, body: DeviceFoundCreate, *, user: str) -> int:
     if body.geometry is not None:
         point = clean_point_geometry(body.geometry, crs=body.crs.name if body.crs else None)
     area = _area_of_find(session, activity.id, props.hazardous_area_id, point)
-    if area is not None and area.status in ("closed", "handed_over"):
+    if area is not None and area.status not in LIVE_AREA_STATUSES:
         if not props.reopen_reason:
             raise Conflict(
                 f"hazardous area {area.id} is {area.status}: a later find reopens it; give reopen_reason",
@@ -97,7 +100,7 @@ def _area_of_find(session: Session, activity_id: int, area_id: int | None, point
     if area_id is not None:
         area = next((a for a in areas if a.id == area_id), None)
         if area is None:
-            require_live(session.get(HazardousArea, area_id), f"hazardous area {area_id}")
+            locked_area(session, area_id)
             raise Invalid(f"activity {activity_id} does not work hazardous area {area_id}", field="hazardous_area_id")
         return area
     if point is None or not areas:

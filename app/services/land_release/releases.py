@@ -12,9 +12,11 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from app.db.models import HazardousArea, Release, activity_hazardous_area
+from app.domain import clock
 from app.domain.errors import Conflict, Invalid, NotFound
+from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KIND_OF_ACTIVITY, WORKING_ACTIVITY_STATUSES
 from app.schemas.release import ReleaseCreate
-from app.services.land_release.activities import KIND_FOR_TYPE, WORKING_STATUSES, live_activity
+from app.services.land_release.activities import live_activity
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_areas_stale
 from app.services.records import require_live, touch
@@ -36,8 +38,9 @@ class Recorded:
 def record_release(session: Session, body: ReleaseCreate, *, user: str, max_vertices: int) -> Recorded:
     """Apply one release to its hazardous area in a single transaction (the caller commits)."""
     props = body.properties
+    clock.refuse_future(props.released_on, "properties.released_on", what="the land was released")
     activity = live_activity(session, props.activity_id)
-    expected = KIND_FOR_TYPE.get(activity.type)
+    expected = RELEASE_KIND_OF_ACTIVITY.get(activity.type)
     if expected is None:
         raise Invalid("an EOD spot task deals with single items: it releases no land", field="properties.activity_id")
     if props.kind != expected:
@@ -46,7 +49,7 @@ def record_release(session: Session, body: ReleaseCreate, *, user: str, max_vert
             "(NTS cancels, TS reduces, clearance and BAC clear)",
             field="properties.kind",
         )
-    if activity.status not in WORKING_STATUSES:
+    if activity.status not in WORKING_ACTIVITY_STATUSES:
         raise Conflict(
             f"activity {activity.id} is {activity.status}: land is released only by work under way or completed",
             field="properties.activity_id",
@@ -61,7 +64,7 @@ def record_release(session: Session, body: ReleaseCreate, *, user: str, max_vert
             f"activity {activity.id} does not work hazardous area {area.id}: link the area to the activity first",
             field="properties.hazardous_area_id",
         )
-    if area.status in ("closed", "handed_over"):
+    if area.status not in LIVE_AREA_STATUSES:
         raise Conflict(f"hazardous area {area.id} is {area.status}: there is no land left to release")
     clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
     account = Account(

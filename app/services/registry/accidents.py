@@ -7,7 +7,7 @@ this module selects victims' aggregate attributes only (docs/domain.md §7, pers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from geoalchemy2.shape import from_shape
@@ -29,8 +29,6 @@ from gis.geometry import clean_point_geometry
 PROPERTY_COLUMNS = [getattr(Accident, name) for name in ("id", *AccidentFields.model_fields)]
 RECORD_COLUMNS = [Accident.created_at, Accident.created_by, Accident.updated_at, Accident.updated_by]
 VICTIM_ATTRIBUTES = ("outcome", "sex", "age_band", "role")
-# UTC+14 (Line Islands) is the first place to reach a date: later than that is the future everywhere.
-LATEST_OFFSET = timedelta(hours=14)
 
 
 @dataclass
@@ -132,12 +130,7 @@ def _live(session: Session, accident_id: int) -> Accident:
 
 def _checked(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     """Date not in the future, device category known, linked records existing and live."""
-    today = (clock.now() + LATEST_OFFSET).date()
-    if values["occurred_on"] > today:
-        raise Invalid(
-            f"occurred_on {values['occurred_on']} is in the future: give the date the accident happened",
-            field="properties.occurred_on",
-        )
+    clock.refuse_future(values["occurred_on"], "properties.occurred_on", what="the accident happened")
     if "device_category" in values:
         check_codes(session, "contamination_types", [values["device_category"]], where="properties.device_category")
     _require_reference(session, HazardousArea, values.get("hazardous_area_id"), "hazardous area", "hazardous_area_id")

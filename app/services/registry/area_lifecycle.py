@@ -103,7 +103,8 @@ def _record(
 
 def set_status(session: Session, area_id: int, body: StatusChange, *, user: str) -> None:
     """The explicit status change of an area (the caller commits)."""
-    area = _locked(session, area_id)
+    area = locked_area(session, area_id)
+    clock.refuse_future(body.on, "on", what="the status changed")
     on = body.on or clock.today()
     change_status(
         session, area, body.status, on=on, user=user, reason=body.reason, certificate_ref=body.certificate_ref
@@ -114,7 +115,8 @@ def set_status(session: Session, area_id: int, body: StatusChange, *, user: str)
 
 def set_classification(session: Session, area_id: int, body: ClassificationChange, *, user: str) -> None:
     """The explicit reclassification of an area, adding any new evidence (the caller commits)."""
-    area = _locked(session, area_id)
+    area = locked_area(session, area_id)
+    clock.refuse_future(body.on, "on", what="the area was reclassified")
     evidence = list(dict.fromkeys([*area.evidence, *check_codes(session, "evidence", body.evidence)]))
     on = body.on or clock.today()
     change_classification(session, area, body.classification, evidence=evidence, on=on, user=user, reason=body.reason)
@@ -125,5 +127,10 @@ def set_classification(session: Session, area_id: int, body: ClassificationChang
     session.flush()
 
 
-def _locked(session: Session, area_id: int) -> HazardousArea:
+def locked_area(session: Session, area_id: int) -> HazardousArea:
+    """A live area, its row locked until the transaction ends: every change to an area's account or state takes it.
+
+    Releases, corrections, status changes and finds then follow one another; none reads an account
+    that another is about to change (docs/domain.md §4.2).
+    """
     return require_live(session.get(HazardousArea, area_id, with_for_update=True), f"hazardous area {area_id}")

@@ -18,7 +18,7 @@ from app.services.area_filter import AreaFilter, area_condition
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_areas_stale
 from app.services.records import mark_deleted, require_live, touch
-from app.services.registry.area_lifecycle import change_classification, change_status
+from app.services.registry.area_lifecycle import change_classification, change_status, locked_area
 from app.services.registry.lookups import check_codes
 from gis.geometry import CleanArea, clean_area_geometry
 
@@ -95,7 +95,7 @@ def update_area(
     session: Session, area_id: int, body: HazardousAreaUpdate, *, user: str, max_vertices: int
 ) -> tuple[int, CleanArea | None]:
     """Apply a partial correction to a live area (the caller commits)."""
-    area = _live(session, area_id)
+    area = locked_area(session, area_id)
     clean = None
     if body.geometry is not None:
         clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
@@ -137,7 +137,7 @@ def update_area(
 
 def delete_area(session: Session, area_id: int, *, user: str, reason: str | None) -> None:
     """Mark an area deleted with who/when/why; the row and its history stay."""
-    mark_deleted(_live(session, area_id), user, reason)
+    mark_deleted(locked_area(session, area_id), user, reason)
     mark_areas_stale(session, [area_id])
     session.flush()
 
@@ -151,7 +151,9 @@ def _live(session: Session, area_id: int) -> HazardousArea:
 
 
 def _checked(session: Session, values: dict[str, Any], *, current: HazardousArea | None) -> dict[str, Any]:
-    """Lookup codes known, admin codes consistent, reporting organisation existing."""
+    """Dates not in the future, lookup codes known, admin codes consistent, reporting organisation existing."""
+    clock.refuse_future(values.get("reported_on"), "properties.reported_on", what="the information was reported")
+    clock.refuse_future(values.get("emplacement_date"), "properties.emplacement_date", what="the devices were laid")
     for name in AREA_LOOKUPS:
         if values.get(name) is not None:
             values[name] = check_codes(session, name, values[name])

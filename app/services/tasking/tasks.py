@@ -23,7 +23,7 @@ from app.db.models import (
 from app.domain import clock
 from app.domain.errors import Conflict, Invalid
 from app.domain.transitions import check_task_status
-from app.domain.vocabulary import ACTIVE_TASK_STATUSES, WORK_STARTED_TASK_STATUSES
+from app.domain.vocabulary import ACTIVE_TASK_STATUSES, LIVE_AREA_STATUSES, WORK_STARTED_TASK_STATUSES
 from app.schemas.task import DeconflictionOverride, ProgressReportCreate, TaskCreate, TaskStatusChange
 from app.services.pagination import keyset_page
 from app.services.periods import refuse_overlap
@@ -68,7 +68,7 @@ def create_task(session: Session, body: TaskCreate, *, user: str, max_vertices: 
     area_ids = list(dict.fromkeys(body.hazardous_area_ids))
     areas = [require_live(session.get(HazardousArea, i), f"hazardous area {i}") for i in area_ids]
     for area in areas:
-        if area.status in ("closed", "handed_over"):
+        if area.status not in LIVE_AREA_STATUSES:
             raise Conflict(f"hazardous area {area.id} is {area.status}: there is no land left to task")
     ground = polygonal(shapely.union_all([to_shape(a.remaining_geom) for a in areas]))
     if body.geometry is not None:
@@ -92,6 +92,7 @@ def change_task_status(session: Session, task_id: int, body: TaskStatusChange, *
     """Move a task along its lifecycle; activating it deconflicts it first (the caller commits)."""
     task = require_live(session.get(Task, task_id, with_for_update=True), f"task {task_id}")
     check_task_status(task.status, body.status)
+    clock.refuse_future(body.on, "on", what="the task's status changed")
     activating = body.status in ACTIVE_TASK_STATUSES and task.status not in ACTIVE_TASK_STATUSES
     session.add(
         TaskEvent(
@@ -144,6 +145,7 @@ def add_progress_report(session: Session, task_id: int, body: ProgressReportCrea
         raise Conflict(f"task {task.reference} is {task.status}: progress is reported once work has started")
     if body.period_end < body.period_start:
         raise Invalid("period_end is before period_start", field="period_end")
+    clock.refuse_future(body.period_end, "period_end", what="the period ended (report work once it is done)")
     refuse_overlap(
         session,
         TaskProgressReport,
