@@ -54,3 +54,9 @@ def assert_ids_are_checked(client: Any, url: str, *, what: str, path_param: str)
     assert not_a_number.status_code == 422
     [error] = not_a_number.json()["detail"]
     assert (error["loc"], error["type"]) == (["path", path_param], "int_parsing")
+
+
+def if_match(client: Any, url: str, **headers: str) -> dict[str, str]:
+    """Headers for changing the record at `url`: the ETag it has now in If-Match, and any others given."""
+    etag = client.get(url).headers["etag"]
+    return {"If-Match": etag, **{k.replace("_", "-"): v for k, v in headers.items()}}

@@ -11,7 +11,7 @@ from httpx2 import Response
 from sqlalchemy import create_engine, text
 
 from app.services.registry import accidents as service
-from tests.factories import area_feature, assert_ids_are_checked, square
+from tests.factories import area_feature, assert_ids_are_checked, if_match, square
 
 URL = "/api/v1/accidents"
 NAME, CONTACT = "Olena Kovalenko", "+380 67 123 4567"
@@ -224,7 +224,8 @@ def test_bad_input_is_422_with_the_reason_and_writes_nothing(
 
 def test_linking_a_deleted_hazardous_area_is_refused(client: TestClient) -> None:
     area_id = client.post("/api/v1/hazardous-areas", json=area_feature()).json()["id"]
-    client.delete(f"/api/v1/hazardous-areas/{area_id}", headers={"X-User": "na.im"})
+    area_url = f"/api/v1/hazardous-areas/{area_id}"
+    client.delete(area_url, headers=if_match(client, area_url, X_User="na.im"))
     response = client.post(URL, json=accident(hazardous_area_id=area_id))
     assert response.status_code == 422
     assert response.json()["detail"] == f"hazardous area {area_id} was deleted by na.im"
@@ -262,13 +263,14 @@ def test_failure_before_commit_leaves_no_accident_or_victim(
 
 def test_soft_delete_is_a_mark_and_then_410(client: TestClient, database_url: str, two_victims: Response) -> None:
     accident_id = two_victims.json()["id"]
-    response = client.delete(f"{URL}/{accident_id}", params={"reason": "duplicate report"}, headers={"X-User": "na.im"})
+    url = f"{URL}/{accident_id}"
+    response = client.delete(url, params={"reason": "duplicate report"}, headers=if_match(client, url, X_User="na.im"))
     assert response.status_code == 204
     gone = client.get(f"{URL}/{accident_id}")
     assert gone.status_code == 410
     assert (gone.json()["deleted_by"], gone.json()["delete_reason"]) == ("na.im", "duplicate report")
     assert client.get(URL).json()["numberReturned"] == 0
-    again = client.delete(f"{URL}/{accident_id}")
+    again = client.delete(f"{URL}/{accident_id}", headers={"If-Match": "*"})
     assert again.status_code == 410
     assert again.json()["detail"].startswith(f"accident {accident_id} was deleted on ")
     assert again.json()["detail"].endswith(" by na.im")
@@ -276,7 +278,7 @@ def test_soft_delete_is_a_mark_and_then_410(client: TestClient, database_url: st
 
 
 def test_unknown_and_out_of_range_ids(client: TestClient) -> None:
-    unknown = client.delete(f"{URL}/12345")
+    unknown = client.delete(f"{URL}/12345", headers={"If-Match": "*"})
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "accident 12345 does not exist"
     assert_ids_are_checked(client, URL, what="accident", path_param="accident_id")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import KHARKIV_HROMADA, area_feature, assert_ids_are_checked, square
+from tests.factories import KHARKIV_HROMADA, area_feature, assert_ids_are_checked, if_match, square
 
 URL = "/api/v1/hazardous-areas"
 SQUARE_M2 = 795_000  # 0.01° x 0.01° at 50°N; exact value asserted below
@@ -215,7 +215,7 @@ def test_patch_changes_only_what_is_given_and_records_who(client: TestClient) ->
     response = client.patch(
         f"{URL}/{area_id}",
         json={"properties": {"name": "new", "contamination_types": ["ap_mine", "ap_mine", "ied"]}},
-        headers={"X-User": "im.officer"},
+        headers=if_match(client, f"{URL}/{area_id}", X_User="im.officer"),
     )
     assert response.status_code == 200, response.text
     props = response.json()["properties"]
@@ -228,7 +228,11 @@ def test_patch_changes_only_what_is_given_and_records_who(client: TestClient) ->
 
 def test_patch_geometry_recomputes_the_area(client: TestClient) -> None:
     area_id = create(client, area_feature(square(30.0, 50.0)))["id"]
-    response = client.patch(f"{URL}/{area_id}", json={"geometry": square(30.0, 50.0, size=0.02)})
+    response = client.patch(
+        f"{URL}/{area_id}",
+        json={"geometry": square(30.0, 50.0, size=0.02)},
+        headers=if_match(client, f"{URL}/{area_id}"),
+    )
     props = response.json()["properties"]
     assert props["original_area_m2"] == pytest.approx(4 * 797_383, rel=0.001)
     assert props["remaining_area_m2"] == props["original_area_m2"]
@@ -236,19 +240,27 @@ def test_patch_geometry_recomputes_the_area(client: TestClient) -> None:
 
 def test_patch_to_closed_with_land_remaining_is_409_naming_the_allowed_states(client: TestClient) -> None:
     area_id = create(client, area_feature())["id"]
-    response = client.patch(f"{URL}/{area_id}", json={"properties": {"status": "closed"}})
+    response = client.patch(
+        f"{URL}/{area_id}", json={"properties": {"status": "closed"}}, headers=if_match(client, f"{URL}/{area_id}")
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["current_status"] == "open"
     assert body["allowed"] == ["worked_on"]
     assert "m² remaining" in body["detail"]
-    ok = client.patch(f"{URL}/{area_id}", json={"properties": {"status": "worked_on", "status_reason": "TS began"}})
+    ok = client.patch(
+        f"{URL}/{area_id}",
+        json={"properties": {"status": "worked_on", "status_reason": "TS began"}},
+        headers=if_match(client, f"{URL}/{area_id}"),
+    )
     assert ok.json()["properties"]["status"] == "worked_on"
 
 
 def test_patch_cannot_remove_the_classification(client: TestClient) -> None:
     area_id = create(client, area_feature())["id"]
-    response = client.patch(f"{URL}/{area_id}", json={"properties": {"classification": None}})
+    response = client.patch(
+        f"{URL}/{area_id}", json={"properties": {"classification": None}}, headers=if_match(client, f"{URL}/{area_id}")
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "classification cannot be removed: an area is SHA or CHA"
     assert response.json()["field"] == "properties.classification"
@@ -259,7 +271,11 @@ def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url
     from sqlalchemy import create_engine, text
 
     area_id = create(client, area_feature())["id"]
-    response = client.delete(f"{URL}/{area_id}", params={"reason": "duplicate of KH-17"}, headers={"X-User": "na.im"})
+    response = client.delete(
+        f"{URL}/{area_id}",
+        params={"reason": "duplicate of KH-17"},
+        headers=if_match(client, f"{URL}/{area_id}", X_User="na.im"),
+    )
     assert response.status_code == 204
     gone = client.get(f"{URL}/{area_id}")
     assert gone.status_code == 410
@@ -267,8 +283,8 @@ def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url
     assert gone.json()["delete_reason"] == "duplicate of KH-17"
     assert client.get(URL).json()["numberReturned"] == 0
     for again in (
-        client.delete(f"{URL}/{area_id}"),
-        client.patch(f"{URL}/{area_id}", json={"properties": {"name": "x"}}),
+        client.delete(f"{URL}/{area_id}", headers={"If-Match": "*"}),
+        client.patch(f"{URL}/{area_id}", json={"properties": {"name": "x"}}, headers={"If-Match": "*"}),
     ):
         assert again.status_code == 410
         assert again.json()["detail"].startswith(f"hazardous area {area_id} was deleted on ")

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from tests.factories import laea_feature, laea_rectangle
+from tests.factories import if_match, laea_feature, laea_rectangle
 
 AREAS = "/api/v1/hazardous-areas"
 
@@ -323,12 +323,15 @@ def test_a_geometry_correction_racing_a_release_never_breaks_the_account(client:
             method="manual", released_on="2025-06-10",
         )  # fmt: skip
         correction = {**laea_feature(laea_rectangle(x, 0, x + 900, 1000)), "properties": {}}
+        read = if_match(client, f"{AREAS}/{area_id}")  # both writers start from the same version
         with ThreadPoolExecutor(max_workers=2) as pool:
             released = pool.submit(client.post, "/api/v1/releases", json=release)
-            corrected = pool.submit(client.patch, f"{AREAS}/{area_id}", json=correction)
+            corrected = pool.submit(client.patch, f"{AREAS}/{area_id}", json=correction, headers=read)
         assert released.result().status_code == 201, released.result().text
         outcomes.add(corrected.result().status_code)
-        assert corrected.result().status_code in (200, 409), corrected.result().text
+        # 200: the correction came first; 412: the release changed the area first (409 if it was first
+        # but the correction read after it).
+        assert corrected.result().status_code in (200, 409, 412), corrected.result().text
         p = client.get(f"{AREAS}/{area_id}").json()["properties"]
         account = p["remaining_area_m2"] + p["cancelled_m2"] + p["reduced_m2"] + p["cleared_m2"]
         assert account == pytest.approx(p["original_area_m2"], rel=1e-9)
@@ -338,7 +341,7 @@ def test_a_geometry_correction_racing_a_release_never_breaks_the_account(client:
             ).scalar()
         assert p["cleared_m2"] == pytest.approx(on_record, rel=1e-9)  # every release counted, once
     engine.dispose()
-    assert outcomes <= {200, 409}
+    assert outcomes <= {200, 409, 412}
 
 
 def test_dates_in_the_future_are_refused_with_the_reason(world: World, client: TestClient) -> None:
@@ -369,7 +372,10 @@ def test_dates_in_the_future_are_refused_with_the_reason(world: World, client: T
             ),
             "on": client.post(f"{AREAS}/{world.area}/classification", json={"classification": "CHA",
                               "evidence": ["item_seen"], "on": "2026-06-03"}),
-            "actual_end": client.patch(f"/api/v1/activities/{activity}", json={"actual_end": "2026-06-03"}),
+            "actual_end": client.patch(
+                f"/api/v1/activities/{activity}", json={"actual_end": "2026-06-03"},
+                headers=if_match(client, f"/api/v1/activities/{activity}"),
+            ),
             "task on": client.post(f"/api/v1/tasks/{task}/status", json={"status": "assigned", "on": "2026-06-03"}),
         }  # fmt: skip
     for field, answer in refused.items():

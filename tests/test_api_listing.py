@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import KHARKIV_HROMADA, KHERSON_HROMADA, area_feature, square
+from tests.factories import KHARKIV_HROMADA, KHERSON_HROMADA, area_feature, if_match, square
 
 URL = "/api/v1/hazardous-areas"
 
@@ -131,7 +131,7 @@ def test_pages_follow_next_links_without_gaps_or_duplicates(client: TestClient) 
 def test_pagination_is_stable_when_a_page_boundary_row_is_deleted(client: TestClient) -> None:
     ids = [client.post(URL, json=area_feature(square(36.0 + 0.02 * i, 50.0))).json()["id"] for i in range(6)]
     first = client.get(URL, params={"limit": 3}).json()
-    client.delete(f"{URL}/{ids[2]}")
+    client.delete(f"{URL}/{ids[2]}", headers=if_match(client, f"{URL}/{ids[2]}"))
     nxt = next(link["href"] for link in first["links"] if link["rel"] == "next")
     second = client.get(nxt).json()
     assert [f["id"] for f in second["features"]] == ids[3:]

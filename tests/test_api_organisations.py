@@ -7,6 +7,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from tests.factories import if_match
+
 URL = "/api/v1/organisations"
 
 
@@ -25,7 +27,8 @@ def test_create_get_patch_round_trip(client: TestClient) -> None:
     for key, value in body.items():
         assert org[key] == value
     assert org["created_by"] == "na.admin"
-    patched = client.patch(f"{URL}/{org['id']}", json={"accredited_until": "2027-06-30"}, headers={"X-User": "b"})
+    url = f"{URL}/{org['id']}"
+    patched = client.patch(url, json={"accredited_until": "2027-06-30"}, headers=if_match(client, url, X_User="b"))
     assert patched.json()["accredited_until"] == "2027-06-30"
     assert patched.json()["name"] == "Dnipro Clearance"
     assert patched.json()["updated_by"] == "b"
@@ -56,7 +59,7 @@ def test_bad_input_is_422(client: TestClient) -> None:
     assert loc == ["body", "country"] and msg == "String should match pattern '^[A-Z]{2}$'"
     assert client.get(URL).json()["numberReturned"] == 0  # none of the three was stored
     org = client.post(URL, json={"name": "X", "kind": "ngo"}).json()
-    no_kind = client.patch(f"{URL}/{org['id']}", json={"kind": None})
+    no_kind = client.patch(f"{URL}/{org['id']}", json={"kind": None}, headers=if_match(client, f"{URL}/{org['id']}"))
     assert no_kind.status_code == 422
     assert (no_kind.json()["detail"], no_kind.json()["field"]) == ("kind cannot be removed", "kind")
     assert client.get(f"{URL}/{org['id']}").json()["kind"] == "ngo"
@@ -82,7 +85,10 @@ def test_list_filters_and_pages(client: TestClient) -> None:
 
 def test_soft_delete(client: TestClient) -> None:
     org = client.post(URL, json={"name": "Gone Ltd", "kind": "commercial"}).json()
-    assert client.delete(f"{URL}/{org['id']}", params={"reason": "merged"}, headers={"X-User": "na"}).status_code == 204
+    url = f"{URL}/{org['id']}"
+    assert (
+        client.delete(url, params={"reason": "merged"}, headers=if_match(client, url, X_User="na")).status_code == 204
+    )
     gone = client.get(f"{URL}/{org['id']}")
     assert gone.status_code == 410
     assert gone.json()["deleted_by"] == "na" and gone.json()["delete_reason"] == "merged"

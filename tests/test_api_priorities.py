@@ -15,7 +15,7 @@ from shapely.geometry import Point, box
 from sqlalchemy import create_engine, text
 
 from gis.priorities import LOCAL_CRS
-from tests.factories import LAEA_X0, LAEA_Y0, laea_feature, laea_rectangle
+from tests.factories import LAEA_X0, LAEA_Y0, if_match, laea_feature, laea_rectangle
 
 PRIORITIES = "/api/v1/priorities"
 SCENARIOS = "/api/v1/priority-scenarios"
@@ -102,8 +102,10 @@ def test_changing_a_weight_makes_a_new_version_and_reorders(client: TestClient, 
     ranked(client)
     scenario = client.get(SCENARIOS).json()[0]
     # Make returns decisive: the isolated area gets 500 expected returnees.
-    client.patch(f"/api/v1/hazardous-areas/{world['isolated']}", json={"properties": {"returnees_expected": 500}})
-    response = client.patch(f"{SCENARIOS}/{scenario['id']}", json={"weights": {"returns": 100}, "note": "returns"})
+    isolated = f"/api/v1/hazardous-areas/{world['isolated']}"
+    client.patch(isolated, json={"properties": {"returnees_expected": 500}}, headers=if_match(client, isolated))
+    url = f"{SCENARIOS}/{scenario['id']}"
+    response = client.patch(url, json={"weights": {"returns": 100}, "note": "returns"}, headers=if_match(client, url))
     assert response.json()["version"] == 2
     body = ranked(client)
     assert body["scenario_version"] == 2
@@ -150,7 +152,8 @@ def test_front_line_gate(client: TestClient, world: dict[str, int], database_url
         )
     engine.dispose()
     scenario = client.get(SCENARIOS).json()[0]
-    client.patch(f"{SCENARIOS}/{scenario['id']}", json={"parameters": {"front_line_gate_km": 20}})
+    url = f"{SCENARIOS}/{scenario['id']}"
+    client.patch(url, json={"parameters": {"front_line_gate_km": 20}}, headers=if_match(client, url))
     items = ranked(client)["items"]
     gated = [i for i in items if i["gated"]]
     assert [i["hazardous_area_id"] for i in gated] == [world["beside_town"]]  # 10 km from the line
@@ -222,7 +225,8 @@ def test_reading_the_ranking_writes_nothing(client: TestClient, world: dict[str,
     assert [tuple(r) for r in runs] == [("full", 3)]
     assert queued == [world["isolated"]]
     # The next write brings the queued area up to date.
-    client.patch(f"/api/v1/hazardous-areas/{world['beside_town']}", json={"properties": {"name": "renamed"}})
+    beside_town = f"/api/v1/hazardous-areas/{world['beside_town']}"
+    client.patch(beside_town, json={"properties": {"name": "renamed"}}, headers=if_match(client, beside_town))
     engine = create_engine(database_url)
     with engine.connect() as conn:
         last = conn.execute(text("SELECT kind, areas_scored FROM priority_run ORDER BY id DESC LIMIT 1")).one()
@@ -237,7 +241,8 @@ def test_concurrent_rankings_after_a_scenario_change_never_conflict(client: Test
     from concurrent.futures import ThreadPoolExecutor
 
     scenario = client.get(SCENARIOS).json()[0]
-    assert client.patch(f"{SCENARIOS}/{scenario['id']}", json={"weights": {"returns": 100}}).status_code == 200
+    url = f"{SCENARIOS}/{scenario['id']}"
+    assert client.patch(url, json={"weights": {"returns": 100}}, headers=if_match(client, url)).status_code == 200
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(lambda _: client.get(PRIORITIES, params={"scenario": "test"}), range(12)))
     assert {a.status_code for a in answers} == {200}
@@ -256,13 +261,13 @@ def test_a_write_never_waits_for_another_requests_scoring(
 
     engine = create_engine(database_url)
     answers: list[Any] = []
+    isolated = f"/api/v1/hazardous-areas/{world['isolated']}"
+    read = if_match(client, isolated)
     with engine.connect() as scorer:
         scorer.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCORING_LOCK})  # "a long run in progress"
         try:
             write = threading.Thread(
-                target=lambda: answers.append(
-                    client.patch(f"/api/v1/hazardous-areas/{world['isolated']}", json={"properties": {"name": "x"}})
-                )
+                target=lambda: answers.append(client.patch(isolated, json={"properties": {"name": "x"}}, headers=read))
             )
             write.start()
             write.join(timeout=20)
@@ -273,7 +278,8 @@ def test_a_write_never_waits_for_another_requests_scoring(
             scorer.commit()
     assert answers[0].status_code == 200
     assert queued == [world["isolated"]]
-    client.patch(f"/api/v1/hazardous-areas/{world['beside_town']}", json={"properties": {"name": "y"}})
+    beside_town = f"/api/v1/hazardous-areas/{world['beside_town']}"
+    client.patch(beside_town, json={"properties": {"name": "y"}}, headers=if_match(client, beside_town))
     with engine.connect() as conn:
         left = conn.execute(text("SELECT count(*) FROM priority_stale")).scalar()
         last = conn.execute(text("SELECT areas_scored FROM priority_run ORDER BY id DESC LIMIT 1")).scalar()

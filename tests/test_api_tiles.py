@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from tests.factories import area_feature, square
+from tests.factories import area_feature, if_match, square
 
 MVT = "application/vnd.mapbox-vector-tile"
 
@@ -124,7 +124,8 @@ def test_etag_gives_304_until_the_data_changes(client: TestClient, areas: list[d
     first = client.get(url)
     assert first.headers["cache-control"] == "public, max-age=60"
     assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
-    client.patch(f"/api/v1/hazardous-areas/{areas[0]['id']}", json={"properties": {"name": "renamed"}})
+    area_url = f"/api/v1/hazardous-areas/{areas[0]['id']}"
+    client.patch(area_url, json={"properties": {"name": "renamed"}}, headers=if_match(client, area_url))
     changed = client.get(url, headers={"If-None-Match": first.headers["etag"]})
     assert changed.status_code == 200
     assert "renamed" in {f["properties"]["name"] for f in decode(changed.content)}
@@ -249,7 +250,8 @@ def test_an_operator_filter_leaves_deleted_areas_out_of_the_figures_and_tiles(
     for reference, area in (("T-1", tasked), ("T-2", kept)):
         task = {"reference": reference, "organisation_id": org, "hazardous_area_ids": [area]}
         assert client.post("/api/v1/tasks", json=task).status_code == 201
-    assert client.delete(f"/api/v1/hazardous-areas/{tasked}", params={"reason": "duplicate"}).status_code == 204
+    url = f"/api/v1/hazardous-areas/{tasked}"
+    assert client.delete(url, params={"reason": "duplicate"}, headers=if_match(client, url)).status_code == 204
     params = {"organisation_id": org}
     listed = client.get("/api/v1/hazardous-areas", params=params).json()["features"]
     assert [f["id"] for f in listed] == [kept]

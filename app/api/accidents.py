@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.etags import IfMatch, tagged
 from app.api.params import comma_list, page_limit, parse_bbox
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
 from app.domain.vocabulary import ACCIDENT_TYPES
@@ -67,8 +68,9 @@ def create_accident(body: AccidentCreate, session: SessionDep, user: CurrentUser
 
 @router.get("/{accident_id}", response_class=JSONBody, responses={**FEATURE_DOC, 404: ERRORS[404], 410: ERRORS[410]})
 def get_accident(accident_id: int, session: SessionDep) -> JSONBody:
-    """One accident as a GeoJSON Feature, victims without names or contacts."""
-    return JSONBody(feature(service.get_accident(session, accident_id)), media_type=GEOJSON)
+    """One accident as a GeoJSON Feature, victims without names or contacts; `ETag` for If-Match."""
+    row = service.get_accident(session, accident_id)
+    return tagged(JSONBody(feature(row), media_type=GEOJSON), row["id"], row["updated_at"])
 
 
 @router.delete("/{accident_id}", status_code=204, responses={404: ERRORS[404], 410: ERRORS[410]})
@@ -76,8 +78,9 @@ def delete_accident(
     accident_id: int,
     session: SessionDep,
     user: CurrentUser,
+    if_match: IfMatch,
     reason: Annotated[str | None, Query(description="why the record is withdrawn")] = None,
 ) -> Response:
-    """Mark an accident deleted; it stays in the database with who, when and why."""
-    service.delete_accident(session, accident_id, user=user, reason=reason)
+    """Mark an accident deleted; it stays in the database with who, when and why (412 if it changed meanwhile)."""
+    service.delete_accident(session, accident_id, user=user, reason=reason, if_match=if_match)
     return Response(status_code=204)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.etags import IfMatch, tagged
 from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
 from app.domain.vocabulary import ACTIVITY_STATUSES, ACTIVITY_TYPES
@@ -62,13 +63,25 @@ def create_activity(body: ActivityCreate, session: SessionDep, user: CurrentUser
 
 
 @router.get("/{activity_id}", response_model=ActivityPublic, responses=ERRORS)
-def get_activity(activity_id: int, session: SessionDep) -> ActivityPublic:
-    """One activity with the m² it released by kind and the devices it found."""
-    return ActivityPublic.model_validate(dict(service.get_activity(session, activity_id)))
+def get_activity(activity_id: int, session: SessionDep, response: Response) -> ActivityPublic:
+    """One activity with the m² it released by kind and the devices it found; `ETag` for If-Match."""
+    return _tagged(ActivityPublic.model_validate(dict(service.get_activity(session, activity_id))), response)
 
 
 @router.patch("/{activity_id}", response_model=ActivityPublic, responses=ERRORS)
-def update_activity(activity_id: int, body: ActivityFields, session: SessionDep, user: CurrentUser) -> ActivityPublic:
+def update_activity(
+    activity_id: int,
+    body: ActivityFields,
+    session: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch,
+    response: Response,
+) -> ActivityPublic:
     """Correct an activity or move it along planned → ongoing ⇄ suspended → completed (or cancelled)."""
-    service.update_activity(session, activity_id, body, user=user)
-    return ActivityPublic.model_validate(dict(service.get_activity(session, activity_id)))
+    service.update_activity(session, activity_id, body, user=user, if_match=if_match)
+    return _tagged(ActivityPublic.model_validate(dict(service.get_activity(session, activity_id))), response)
+
+
+def _tagged(activity: ActivityPublic, response: Response) -> ActivityPublic:
+    tagged(response, activity.id, activity.updated_at)
+    return activity

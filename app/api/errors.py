@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.api.json_body import JSONBody
-from app.domain.errors import AppError, Conflict, Gone, Invalid, NotFound
+from app.domain.errors import AppError, Conflict, Gone, Invalid, NotFound, PreconditionFailed, PreconditionRequired
 from app.logging import request_id
 from gis.geometry import GeometryError, GeometryTooComplex
 
@@ -26,6 +26,8 @@ STATUS: dict[type[Exception], int] = {
     Gone: 410,
     Conflict: 409,
     Invalid: 422,
+    PreconditionFailed: 412,
+    PreconditionRequired: 428,
     AppError: 400,
     GeometryTooComplex: 413,
     GeometryError: 422,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.etags import IfMatch, tagged
 from app.api.params import area_filter, page_limit
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
 from app.schemas.hazardous_area import (
@@ -61,17 +62,25 @@ def create_hazardous_area(
 
 
 @router.get("/{area_id}", response_class=JSONBody, responses={**FEATURE_DOC, 404: ERRORS[404], 410: ERRORS[410]})
-def get_hazardous_area(area_id: int, session: SessionDep) -> JSONBody:
-    """One area as a GeoJSON Feature."""
-    return JSONBody(feature(service.get_area(session, area_id)), media_type=GEOJSON)
+def get_hazardous_area(area_id: int, session: SessionDep) -> Response:
+    """One area as a GeoJSON Feature; its `ETag` is what a correction or deletion sends in If-Match."""
+    row = service.get_area(session, area_id)
+    return tagged(JSONBody(feature(row), media_type=GEOJSON), row["id"], row["updated_at"])
 
 
 @router.patch("/{area_id}", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
 def update_hazardous_area(
-    area_id: int, body: HazardousAreaUpdate, session: SessionDep, settings: SettingsDep, user: CurrentUser
-) -> JSONBody:
-    """Correct some attributes and/or the geometry of an area."""
-    _, clean = service.update_area(session, area_id, body, user=user, max_vertices=settings.max_vertices)
+    area_id: int,
+    body: HazardousAreaUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    if_match: IfMatch,
+) -> Response:
+    """Correct some attributes and/or the geometry of an area (412 if it changed since you read it)."""
+    _, clean = service.update_area(
+        session, area_id, body, user=user, max_vertices=settings.max_vertices, if_match=if_match
+    )
     return _written(session, area_id, clean, status_code=200)
 
 
@@ -80,10 +89,11 @@ def delete_hazardous_area(
     area_id: int,
     session: SessionDep,
     user: CurrentUser,
+    if_match: IfMatch,
     reason: Annotated[str | None, Query(description="why the record is withdrawn")] = None,
 ) -> Response:
-    """Mark an area deleted; it stays in the database with who, when and why."""
-    service.delete_area(session, area_id, user=user, reason=reason)
+    """Mark an area deleted; it stays in the database with who, when and why (412 if it changed since you read it)."""
+    service.delete_area(session, area_id, user=user, reason=reason, if_match=if_match)
     return Response(status_code=204)
 
 
@@ -91,23 +101,26 @@ def _written(
     session: SessionDep, area_id: int, clean: CleanArea | None, *, status_code: int, location: str | None = None
 ) -> JSONBody:
     repairs = list(clean.repairs) if clean else []
-    body = feature(service.get_area(session, area_id), geometry_repairs=repairs)
+    row = service.get_area(session, area_id)
     headers = {"Location": location} if location else None
-    return JSONBody(body, status_code=status_code, media_type=GEOJSON, headers=headers)
+    answer = JSONBody(
+        feature(row, geometry_repairs=repairs), status_code=status_code, media_type=GEOJSON, headers=headers
+    )
+    return tagged(answer, row["id"], row["updated_at"])
 
 
 @router.post("/{area_id}/status", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
 def change_status(area_id: int, body: StatusChange, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Move an area along its lifecycle; 409 names the current state and the allowed ones."""
     lifecycle.set_status(session, area_id, body, user=user)
-    return JSONBody(feature(service.get_area(session, area_id)), media_type=GEOJSON)
+    return _written(session, area_id, None, status_code=200)
 
 
 @router.post("/{area_id}/classification", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
 def change_classification(area_id: int, body: ClassificationChange, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Reclassify: SHA → CHA on direct evidence, CHA → SHA only with a reason."""
     lifecycle.set_classification(session, area_id, body, user=user)
-    return JSONBody(feature(service.get_area(session, area_id)), media_type=GEOJSON)
+    return _written(session, area_id, None, status_code=200)
 
 
 @router.get("/{area_id}/timeline", response_model=Timeline, responses={404: ERRORS[404], 410: ERRORS[410]})

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.etags import IfMatch, tagged
 from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
 from app.domain.vocabulary import ORGANISATION_KINDS
@@ -57,22 +58,27 @@ def create_organisation(body: OrganisationCreate, session: SessionDep, user: Cur
 
 
 @router.get("/{org_id}", response_model=OrganisationPublic, responses={404: ERRORS[404], 410: ERRORS[410]})
-def get_organisation(org_id: int, session: SessionDep) -> OrganisationPublic:
-    """One organisation."""
-    return OrganisationPublic.model_validate(service.get_organisation(session, org_id), from_attributes=True)
+def get_organisation(org_id: int, session: SessionDep, response: Response) -> OrganisationPublic:
+    """One organisation; `ETag` for If-Match."""
+    org = service.get_organisation(session, org_id)
+    tagged(response, org.id, org.updated_at)
+    return OrganisationPublic.model_validate(org, from_attributes=True)
 
 
 @router.patch("/{org_id}", response_model=OrganisationPublic, responses=ERRORS)
 def update_organisation(
-    org_id: int, body: OrganisationFields, session: SessionDep, user: CurrentUser
+    org_id: int, body: OrganisationFields, session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
 ) -> OrganisationPublic:
-    """Correct some attributes of an organisation."""
-    org = service.update_organisation(session, org_id, body, user=user)
+    """Correct some attributes of an organisation (412 if it changed since you read it)."""
+    org = service.update_organisation(session, org_id, body, user=user, if_match=if_match)
+    tagged(response, org.id, org.updated_at)
     return OrganisationPublic.model_validate(org, from_attributes=True)
 
 
 @router.delete("/{org_id}", status_code=204, responses={404: ERRORS[404], 410: ERRORS[410]})
-def delete_organisation(org_id: int, session: SessionDep, user: CurrentUser, reason: str | None = None) -> Response:
-    """Mark an organisation deleted; it stays with who, when and why."""
-    service.delete_organisation(session, org_id, user=user, reason=reason)
+def delete_organisation(
+    org_id: int, session: SessionDep, user: CurrentUser, if_match: IfMatch, reason: str | None = None
+) -> Response:
+    """Mark an organisation deleted; it stays with who, when and why (412 if it changed since you read it)."""
+    service.delete_organisation(session, org_id, user=user, reason=reason, if_match=if_match)
     return Response(status_code=204)

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.etags import IfMatch, tagged
 from app.api.params import area_filter, page_limit
 from app.schemas.priority import Ranking, ScenarioCreate, ScenarioPublic, ScenarioUpdate, ScenarioVersion
 from app.services.area_filter import AreaFilter
@@ -38,11 +39,30 @@ def create_scenario(body: ScenarioCreate, session: SessionDep, user: CurrentUser
     return scenarios.public(session, scenarios.live_scenario(session, scenario_id))
 
 
+@router.get("/api/v1/priority-scenarios/{scenario_id}", response_model=ScenarioPublic)
+def get_scenario(scenario_id: int, session: SessionDep, response: Response) -> dict[str, Any]:
+    """One scenario with its current weights and parameters; `ETag` for If-Match."""
+    return _tagged(session, scenario_id, response)
+
+
 @router.patch("/api/v1/priority-scenarios/{scenario_id}", response_model=ScenarioPublic)
-def update_scenario(scenario_id: int, body: ScenarioUpdate, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def update_scenario(
+    scenario_id: int,
+    body: ScenarioUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch,
+    response: Response,
+) -> dict[str, Any]:
     """New weights or parameters make a new version; earlier rankings keep naming the version they used."""
-    scenarios.update_scenario(session, scenario_id, body, user=user)
-    return scenarios.public(session, scenarios.live_scenario(session, scenario_id))
+    scenarios.update_scenario(session, scenario_id, body, user=user, if_match=if_match)
+    return _tagged(session, scenario_id, response)
+
+
+def _tagged(session: SessionDep, scenario_id: int, response: Response) -> dict[str, Any]:
+    scenario = scenarios.live_scenario(session, scenario_id)
+    tagged(response, scenario.id, scenario.updated_at)
+    return scenarios.public(session, scenario)
 
 
 @router.get("/api/v1/priority-scenarios/{scenario_id}/versions", response_model=list[ScenarioVersion])

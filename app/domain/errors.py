@@ -35,6 +35,14 @@ class Invalid(AppError):
     """The request is well-formed but its content breaks a domain rule."""
 
 
+class PreconditionRequired(AppError):
+    """A change of a record that does not say which version of it the client read."""
+
+
+class PreconditionFailed(AppError):
+    """The record changed since the client read it: nobody's update is lost silently."""
+
+
 class IllegalTransition(Conflict):
     """A change the lifecycle does not allow from the current state (docs/domain.md §4.3)."""
 

@@ -25,7 +25,7 @@ from app.domain.transitions import check_activity_status
 from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KINDS, WORKING_ACTIVITY_STATUSES
 from app.schemas.activity import ActivityCreate, ActivityFields
 from app.services.pagination import keyset_page
-from app.services.records import require_live, touch
+from app.services.records import require_live, require_version, touch, version_of
 from app.services.registry.area_lifecycle import progress_after_work
 from app.services.registry.lookups import check_codes
 from app.services.sql import id_array
@@ -74,9 +74,10 @@ def create_activity(session: Session, body: ActivityCreate, *, user: str) -> int
     return activity.id
 
 
-def update_activity(session: Session, activity_id: int, body: ActivityFields, *, user: str) -> None:
-    """Correct an activity or move it along its lifecycle (the caller commits)."""
+def update_activity(session: Session, activity_id: int, body: ActivityFields, *, user: str, if_match: str) -> None:
+    """Correct the version of an activity the client read, or move it along its lifecycle (the caller commits)."""
     activity = live_activity(session, activity_id, lock=True)
+    require_version(version_of(activity.id, activity.updated_at), if_match)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     if "status" in changes:
         if changes["status"] is None:

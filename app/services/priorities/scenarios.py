@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.models import PriorityScenario, PriorityScenarioVersion
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.schemas.priority import ScenarioCreate, ScenarioUpdate
-from app.services.records import require_live, touch
+from app.services.records import require_live, require_version, touch, version_of
 from gis.priorities import Parameters, check_weights
 
 # Starting points a programme adjusts; points per criterion, summing to 100 by convention.
@@ -72,9 +72,12 @@ def create_scenario(session: Session, body: ScenarioCreate, *, user: str) -> int
     return scenario.id
 
 
-def update_scenario(session: Session, scenario_id: int, body: ScenarioUpdate, *, user: str) -> None:
-    """Save a new version when weights or parameters change (the caller commits)."""
-    scenario = live_scenario(session, scenario_id)
+def update_scenario(session: Session, scenario_id: int, body: ScenarioUpdate, *, user: str, if_match: str) -> None:
+    """Save a new version when weights or parameters change, from the version the client read (the caller commits)."""
+    scenario = require_live(
+        session.get(PriorityScenario, scenario_id, with_for_update=True), f"priority scenario {scenario_id}"
+    )
+    require_version(version_of(scenario.id, scenario.updated_at), if_match)
     current = current_version(session, scenario)
     if body.description is not None:
         scenario.description = body.description

@@ -22,7 +22,7 @@ from app.domain.errors import Invalid
 from app.schemas.accident import AccidentCreate, AccidentFields, VictimCreate
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_stale_near
-from app.services.records import mark_deleted, require_live
+from app.services.records import mark_deleted, require_live, require_version, version_of
 from app.services.registry.lookups import check_codes
 from gis.geometry import clean_point_geometry
 
@@ -111,9 +111,11 @@ def create_accident(session: Session, body: AccidentCreate, *, user: str) -> int
     return accident.id
 
 
-def delete_accident(session: Session, accident_id: int, *, user: str, reason: str | None) -> None:
-    """Mark an accident deleted with who/when/why; it and its victims stay in the database."""
-    mark_deleted(_live(session, accident_id), user, reason)
+def delete_accident(session: Session, accident_id: int, *, user: str, reason: str | None, if_match: str) -> None:
+    """Mark the version of an accident the client read deleted with who/when/why; it and its victims stay."""
+    accident = require_live(session.get(Accident, accident_id, with_for_update=True), f"accident {accident_id}")
+    require_version(version_of(accident.id, accident.updated_at), if_match)
+    mark_deleted(accident, user, reason)
     mark_stale_near(session, "accident", [accident_id])
     session.flush()
 

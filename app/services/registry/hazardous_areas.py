@@ -17,7 +17,7 @@ from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaPropert
 from app.services.area_filter import AreaFilter, area_condition
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_areas_stale
-from app.services.records import mark_deleted, require_live, touch
+from app.services.records import mark_deleted, require_live, require_version, touch, version_of
 from app.services.registry.area_lifecycle import change_classification, change_status, locked_area
 from app.services.registry.lookups import check_codes
 from gis.geometry import CleanArea, clean_area_geometry
@@ -92,10 +92,11 @@ def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_v
 
 
 def update_area(
-    session: Session, area_id: int, body: HazardousAreaUpdate, *, user: str, max_vertices: int
+    session: Session, area_id: int, body: HazardousAreaUpdate, *, user: str, max_vertices: int, if_match: str
 ) -> tuple[int, CleanArea | None]:
-    """Apply a partial correction to a live area (the caller commits)."""
+    """Apply a partial correction to the version of a live area the client read (the caller commits)."""
     area = locked_area(session, area_id)
+    require_version(version_of(area.id, area.updated_at), if_match)
     clean = None
     if body.geometry is not None:
         clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
@@ -135,9 +136,11 @@ def update_area(
     return area_id, clean
 
 
-def delete_area(session: Session, area_id: int, *, user: str, reason: str | None) -> None:
-    """Mark an area deleted with who/when/why; the row and its history stay."""
-    mark_deleted(locked_area(session, area_id), user, reason)
+def delete_area(session: Session, area_id: int, *, user: str, reason: str | None, if_match: str) -> None:
+    """Mark the version of an area the client read deleted with who/when/why; the row and its history stay."""
+    area = locked_area(session, area_id)
+    require_version(version_of(area.id, area.updated_at), if_match)
+    mark_deleted(area, user, reason)
     mark_areas_stale(session, [area_id])
     session.flush()
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Organisation
 from app.domain.errors import Conflict, Invalid
 from app.schemas.organisation import OrganisationCreate, OrganisationFields
-from app.services.records import mark_deleted, require_live, touch
+from app.services.records import mark_deleted, require_live, require_version, touch, version_of
 
 
 def list_organisations(
@@ -43,9 +43,11 @@ def create_organisation(session: Session, body: OrganisationCreate, *, user: str
     return get_organisation(session, org.id)
 
 
-def update_organisation(session: Session, org_id: int, body: OrganisationFields, *, user: str) -> Organisation:
-    """Apply a partial correction."""
-    org = get_organisation(session, org_id)
+def update_organisation(
+    session: Session, org_id: int, body: OrganisationFields, *, user: str, if_match: str
+) -> Organisation:
+    """Apply a partial correction to the version the client read."""
+    org = _locked(session, org_id, if_match)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     for required in ("name", "kind"):
         if required in changes and changes[required] is None:
@@ -60,9 +62,15 @@ def update_organisation(session: Session, org_id: int, body: OrganisationFields,
     return org
 
 
-def delete_organisation(session: Session, org_id: int, *, user: str, reason: str | None) -> None:
-    """Mark an organisation deleted with who/when/why."""
-    mark_deleted(get_organisation(session, org_id), user, reason)
+def delete_organisation(session: Session, org_id: int, *, user: str, reason: str | None, if_match: str) -> None:
+    """Mark the version of an organisation the client read deleted with who/when/why."""
+    mark_deleted(_locked(session, org_id, if_match), user, reason)
+
+
+def _locked(session: Session, org_id: int, if_match: str) -> Organisation:
+    org = require_live(session.get(Organisation, org_id, with_for_update=True), f"organisation {org_id}")
+    require_version(version_of(org.id, org.updated_at), if_match)
+    return org
     session.flush()
 
 
