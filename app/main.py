@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from app.api import (
     accidents,
     activities,
+    audit,
     beneficiaries,
     devices_found,
     donors,
@@ -72,6 +73,7 @@ def create_app() -> FastAPI:
     app.include_router(beneficiaries.router)
     app.include_router(reports.router)
     app.include_router(tiles.router)
+    app.include_router(audit.router)
     app.include_router(dashboard_api.router)
     app.include_router(dashboard.router)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")

@@ -15,7 +15,7 @@ from app.db.session import use_database
 # Everything but the lookup lists; CASCADE takes the tables that refer to these.
 RECORD_TABLES = (
     "hazardous_area, organisation, settlement, context_feature, priority_scenario, priority_score, priority_current,"
-    " donor"
+    " donor, audit_entry"
 )
 
 

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
+from app.db.audit import audit_session
 from app.db.models import PriorityRun
 from app.db.session import new_session
 from app.services.priorities.ranking import refresh
@@ -42,6 +43,8 @@ def _unit_of_work(request: Request) -> Iterator[Session]:
     write undone.
     """
     with new_session() as session:
+        if request.method in WRITES:
+            audit_session(session, user=_user_named(request.headers.get("x-user")), request=_named(request))
         yield session  # an exception from the route leaves here: closing the session rolls back
         if request.method not in WRITES:
             return
@@ -67,6 +70,10 @@ def _rescore(session: Session, request: Request) -> None:
         if not runs:  # nothing left, or another request is scoring
             return
         log.info("rescored after %s %s: %s", request.method, request.url.path, _described(runs))
+
+
+def _named(request: Request) -> str:
+    return f"{request.method} {request.url.path}"
 
 
 def _described(runs: list[PriorityRun]) -> str:

@@ -109,6 +109,13 @@ def _written(
     return tagged(answer, row["id"], row["updated_at"])
 
 
+@router.post("/{area_id}/restore", response_class=JSONBody, responses={**FEATURE_DOC, 404: ERRORS[404]})
+def restore_hazardous_area(area_id: int, session: SessionDep, user: CurrentUser) -> JSONBody:
+    """Undo a deletion: the area comes back exactly as it was (the audit trail records the restoration)."""
+    service.restore_area(session, area_id, user=user)
+    return _written(session, area_id, None, status_code=200)
+
+
 @router.post("/{area_id}/status", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
 def change_status(area_id: int, body: StatusChange, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Move an area along its lifecycle; 409 names the current state and the allowed ones."""

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import get_settings
+from app.db import audit  # noqa: F401  (registers the audit trail on every session)
 
 
 @lru_cache

@@ -35,6 +35,7 @@ AgeBand = Literal["0-4", "5-17", "18-59", "60+", "unknown"]
 VictimRole = Literal["civilian", "deminer", "unknown"]
 ReachKind = Literal["direct", "indirect"]
 PriorityRunKind = Literal["full", "incremental"]
+AuditAction = Literal["create", "update", "delete", "restore"]
 
 CLASSIFICATIONS: tuple[Classification, ...] = get_args(Classification)
 AREA_STATUSES: tuple[AreaStatus, ...] = get_args(AreaStatus)
@@ -55,6 +56,7 @@ AGE_BANDS: tuple[AgeBand, ...] = get_args(AgeBand)
 VICTIM_ROLES: tuple[VictimRole, ...] = get_args(VictimRole)
 REACH_KINDS: tuple[ReachKind, ...] = get_args(ReachKind)
 PRIORITY_RUN_KINDS: tuple[PriorityRunKind, ...] = get_args(PriorityRunKind)
+AUDIT_ACTIONS: tuple[AuditAction, ...] = get_args(AuditAction)
 
 # --- sets derived from the vocabularies -----------------------------------------------------------
 # Areas that still hold land to release: they are ranked, counted as remaining and drawn as live.

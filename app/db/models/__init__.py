@@ -1,5 +1,6 @@
 """ORM models. Vocabulary follows IMAS and the IMSMA information model (docs/domain.md §2–3)."""
 
+from app.db.models.audit import AuditChange, AuditEntry
 from app.db.models.base import Base, Created, Lookup, Recorded
 from app.db.models.context import ContextFeature, ContextLayer, Settlement
 from app.db.models.finds import Accident, DeviceFound, Victim, VictimIdentity
@@ -21,6 +22,8 @@ from app.db.models.tasking import Task, TaskDeconfliction, TaskEvent, TaskProgre
 __all__ = [
     "Accident",
     "Activity",
+    "AuditChange",
+    "AuditEntry",
     "Base",
     "BeneficiaryCount",
     "BlockageType",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import BeneficiaryCount, Donor, Expenditure, FundingAgreement, Organisation, Task
@@ -12,7 +12,7 @@ from app.domain.errors import Conflict, Invalid
 from app.schemas.funding import BeneficiaryCountCreate, DonorCreate, ExpenditureCreate, FundingAgreementCreate
 from app.services.pagination import keyset_page
 from app.services.periods import refuse_overlap
-from app.services.records import require_live
+from app.services.records import require_live, touch
 from app.services.sql import id_array
 
 
@@ -130,9 +130,10 @@ def list_expenditure(session: Session, agreement_id: int) -> list[Expenditure]:
 def fund_tasks(session: Session, agreement_id: int, task_ids: list[int], *, user: str) -> None:
     """Fund tasks of the agreement's organisation from it; a task funded by another agreement is a 409."""
     agreement = require_live(session.get(FundingAgreement, agreement_id), f"funding agreement {agreement_id}")
-    ids = list(dict.fromkeys(task_ids))
-    for task_id in ids:
+    tasks = []
+    for task_id in dict.fromkeys(task_ids):
         task = require_live(session.get(Task, task_id, with_for_update=True), f"task {task_id}")
+        tasks.append(task)
         if task.organisation_id != agreement.organisation_id:
             raise Invalid(
                 f"task {task.reference} belongs to organisation {task.organisation_id}, "
@@ -145,11 +146,10 @@ def fund_tasks(session: Session, agreement_id: int, task_ids: list[int], *, user
                 "a task has one agreement, so that reports by donor add up to the total",
                 field="task_ids",
             )
-    session.execute(
-        update(Task)
-        .where(Task.id.in_(ids))
-        .values(funding_agreement_id=agreement_id, updated_by=user, updated_at=func.now())
-    )
+    for task in tasks:  # row by row, so that each task's change is in the audit trail
+        if task.funding_agreement_id != agreement_id:
+            task.funding_agreement_id = agreement_id
+            touch(task, user)
     session.flush()
 
 

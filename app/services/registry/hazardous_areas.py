@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import HazardousArea, Organisation, Release
 from app.domain import clock
-from app.domain.errors import Conflict, Invalid
+from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.vocabulary import LIVE_AREA_STATUSES
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
 from app.services.area_filter import AreaFilter, area_condition
@@ -141,6 +141,19 @@ def delete_area(session: Session, area_id: int, *, user: str, reason: str | None
     area = locked_area(session, area_id)
     require_version(version_of(area.id, area.updated_at), if_match)
     mark_deleted(area, user, reason)
+    mark_areas_stale(session, [area_id])
+    session.flush()
+
+
+def restore_area(session: Session, area_id: int, *, user: str) -> None:
+    """Bring a deleted area back exactly as it was: the deletion mark goes, nothing else changes."""
+    area = session.get(HazardousArea, area_id, with_for_update=True)
+    if area is None:
+        raise NotFound(f"hazardous area {area_id} does not exist")
+    if area.deleted_at is None:
+        raise Conflict(f"hazardous area {area_id} is not deleted: there is nothing to restore")
+    area.deleted_at = area.deleted_by = area.delete_reason = None
+    touch(area, user)
     mark_areas_stale(session, [area_id])
     session.flush()
 

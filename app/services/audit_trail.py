@@ -1,0 +1,57 @@
+"""Reading the audit trail that `app.db.audit` writes: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import AuditChange, AuditEntry
+from app.services.pagination import keyset_page
+
+
+@dataclass
+class AuditFilter:
+    """Filters of the trail; None means any."""
+
+    user: str | None = None
+    entity: str | None = None
+    record_id: int | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def list_entries(session: Session, flt: AuditFilter, *, after_id: int | None, limit: int) -> list[dict[str, Any]]:
+    """A page of entries in id (time) order, each with the changes the filter selects."""
+    touched = select(AuditChange.entry_id)
+    if flt.entity is not None:
+        touched = touched.where(AuditChange.entity == flt.entity)
+    if flt.record_id is not None:
+        touched = touched.where(AuditChange.record_id == flt.record_id)
+    if flt.action is not None:
+        touched = touched.where(AuditChange.action == flt.action)
+    query = select(AuditEntry.__table__)
+    if flt.entity is not None or flt.record_id is not None or flt.action is not None:
+        query = query.where(AuditEntry.id.in_(touched))
+    if flt.user is not None:
+        query = query.where(AuditEntry.user_name == flt.user)
+    if flt.since is not None:
+        query = query.where(AuditEntry.at >= flt.since)
+    if flt.until is not None:
+        query = query.where(AuditEntry.at < flt.until)
+    entries = [dict(e) for e in keyset_page(session, query, AuditEntry.id, after_id=after_id, limit=limit)]
+    changes = select(AuditChange.__table__).where(AuditChange.entry_id.in_([e["id"] for e in entries]))
+    if flt.entity is not None:
+        changes = changes.where(AuditChange.entity == flt.entity)
+    if flt.record_id is not None:
+        changes = changes.where(AuditChange.record_id == flt.record_id)
+    if flt.action is not None:
+        changes = changes.where(AuditChange.action == flt.action)
+    by_entry: dict[int, list[dict[str, Any]]] = {}
+    for change in session.execute(changes.order_by(AuditChange.id)).mappings():
+        by_entry.setdefault(change["entry_id"], []).append(dict(change))
+    return [{**e, "changes": by_entry.get(e["id"], [])} for e in entries]
