@@ -115,3 +115,25 @@ def test_an_unexpected_error_answers_and_logs_with_the_request_id(caplog: pytest
     logged = [r for r in caplog.records if r.name == "app.api.errors"]
     assert [r.request_id for r in logged] == ["kharkiv-43"]  # type: ignore[attr-defined]
     assert logged[0].exc_info is not None and "RuntimeError" in logged[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("postgresql://mais:mais@db:5432/mais", True),  # the compose file's
+        ("postgresql://mais:mais@127.0.0.1:5432/mais", True),  # the development set-up's
+        ("postgresql://mais:Zq8-long-secret@db:5432/mais", False),
+        ("postgresql:///mais?host=/var/run/postgresql", False),  # peer authentication, no password
+    ],
+)
+def test_production_refuses_the_development_database_password(url: str, refused: bool) -> None:
+    from pydantic import ValidationError
+
+    from app.config import Settings
+
+    if refused:
+        with pytest.raises(ValidationError, match="the development password is refused in production"):
+            Settings(environment="production", DATABASE_URL=url)
+    else:
+        assert Settings(environment="production", DATABASE_URL=url).environment == "production"
+    assert Settings(environment="development", DATABASE_URL=url).environment == "development"
