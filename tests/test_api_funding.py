@@ -149,3 +149,16 @@ def test_donor_names_are_unique_and_unknown_donor_is_404(client: TestClient, fun
     [error] = bad_country.json()["detail"]
     assert (error["loc"], error["msg"]) == (["body", "country"], "String should match pattern '^[A-Z]{2}$'")
     assert [d["name"] for d in client.get("/api/v1/donors").json()["items"]] == ["Nordic Fund"]
+
+
+def test_beneficiaries_counted_in_the_future_are_refused(client: TestClient, funded: dict[str, Any]) -> None:
+    task = _task(client, funded["org"], "T-9", 36.9)
+    url = f"/api/v1/tasks/{task}/beneficiaries"
+    body = {"recorded_on": "2099-01-01", "reach": "direct", "women": 1, "men": 1, "girls": 0, "boys": 0}
+    refused = client.post(url, json=body)
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "detail": "recorded_on 2099-01-01 is in the future: give the date the people were counted",
+        "field": "recorded_on",
+    }
+    assert client.get(url).json() == []

@@ -100,3 +100,30 @@ def test_work_on_an_area_makes_a_new_version(client: TestClient, records: dict[s
     assert moved.status_code == 200
     assert moved.headers["etag"] != before
     assert client.patch(url, json={"properties": {"name": "late"}}, headers={"If-Match": before}).status_code == 412
+
+
+def test_work_starting_or_a_find_makes_a_new_version_of_the_area(client: TestClient, records: dict[str, str]) -> None:
+    # Regression: an activity under way and a find moved the area's status and date of information
+    # without a new ETag, so a correction made from the old version was accepted.
+    url = records["area"]
+    area_id = int(url.rsplit("/", 1)[1])
+    org = client.post("/api/v1/organisations", json={"name": "Op 2", "kind": "ngo"}).json()["id"]
+    before = client.get(url).headers["etag"]
+    activity = client.post(
+        "/api/v1/activities",
+        json={"type": "clearance", "organisation_id": org, "hazardous_area_ids": [area_id], "status": "ongoing",
+              "actual_start": "2025-06-01", "methods": ["manual"]},
+    )  # fmt: skip
+    assert activity.status_code == 201, activity.text
+    assert client.get(url).json()["properties"]["status"] == "worked_on"
+    assert client.patch(url, json={"properties": {"name": "x"}}, headers={"If-Match": before}).status_code == 412
+    middle = client.get(url).headers["etag"]
+    find = client.post(
+        "/api/v1/devices-found",
+        json={"type": "Feature", "geometry": None, "properties": {
+            "activity_id": activity.json()["id"], "hazardous_area_id": area_id, "category": "uxo",
+            "found_on": "2025-07-03", "fate": "destroyed_in_situ"}},
+    )  # fmt: skip
+    assert find.status_code == 201, find.text
+    assert client.get(url).json()["properties"]["information_date"] == "2025-07-03"
+    assert client.patch(url, json={"properties": {"name": "x"}}, headers={"If-Match": middle}).status_code == 412

@@ -104,3 +104,20 @@ def test_the_trail_never_holds_a_victims_name(client: TestClient) -> None:
     text = orjson.dumps(trail(client)).decode()
     assert '"accident"' in text
     assert name not in text and contact not in text
+
+
+def test_geometry_hashes_compare_across_changes(client: TestClient) -> None:
+    # Regression: loaded geometries were hashed as hex EWKB text and new ones as WKB bytes, so an
+    # unchanged geometry read as changed and one change's "after" never matched the next "before".
+    area = client.post(AREAS, json=laea_feature(laea_rectangle(0, 0, 1000, 1000), classification="SHA"))
+    url = f"{AREAS}/{area.json()['id']}"
+    same = {**laea_feature(laea_rectangle(0, 0, 1000, 1000)), "properties": {"name": "same shape"}}
+    assert client.patch(url, json=same, headers=if_match(client, url, X_User="a")).status_code == 200
+    [renamed] = trail(client, user="a")[0]["changes"]
+    assert set(renamed["after"]) == {"name"}  # the geometry did not change, and the trail says so
+    smaller = {**laea_feature(laea_rectangle(0, 0, 800, 1000)), "properties": {}}
+    assert client.patch(url, json=smaller, headers=if_match(client, url, X_User="b")).status_code == 200
+    [cut] = trail(client, user="b")[0]["changes"]
+    created = trail(client, action="create")[0]["changes"][0]
+    assert cut["before"]["geom"] == created["after"]["geom"]
+    assert cut["after"]["geom"] != cut["before"]["geom"]

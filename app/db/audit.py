@@ -1,12 +1,17 @@
-"""The audit trail, written by the session itself: every record a unit of work changes, before and after.
+"""The audit trail, written by the session itself: every record a request changes, before and after.
 
-A session whose `info["audit"]` names who and what (`audit_session`) records, at each flush, one
-`audit_change` per record it created, corrected, deleted or restored, under one `audit_entry` per
-transaction. Because it hangs on the session and not on the services, a new resource is audited
-without a line of code. Left out: derived data (priority scores and runs), the victims' identities
-(personal data never goes into the trail), and rows written by bulk COPY (demo seed, context
-loads), which the commands log instead. Geometry is recorded as the SHA-256 of its WKB; the m²
-columns beside it carry the measures.
+A session whose `info["audit"]` names who and what (`audit_session`, set by the API's unit of work
+for every write) records, at each flush, one `audit_change` per record it created, corrected,
+deleted or restored, under one `audit_entry` per transaction. Because it hangs on the session and
+not on the services, a new model with who/when columns (`Created`, `Recorded`) is audited without a
+line of code.
+
+What it does not see: rows of models without those columns (the victims' aggregate rows, task
+deconfliction decisions, derived priority data), the victims' identities (personal data never goes
+into the trail), link rows and statements written by Core or bulk COPY (activity and task area
+links, demo seed, context loads), hard deletes (the API never deletes), and the command line (its
+commands do not set `audit_session`). Geometry is recorded as the SHA-256 of its WKB (shape only,
+normalised, so equal shapes hash alike); the m² columns beside it carry the measures.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from geoalchemy2.elements import WKBElement, WKTElement
+from geoalchemy2.shape import to_shape
 from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.sql import ClauseElement
@@ -35,9 +42,9 @@ def audit_session(session: Session, *, user: str, request: str) -> None:
 
 def _value(value: Any) -> Any:
     """A column value as JSON: geometry by the hash of its WKB, dates in ISO 8601."""
-    if hasattr(value, "data") and type(value).__name__ in ("WKBElement", "WKTElement"):
-        data = value.data if isinstance(value.data, bytes | memoryview) else str(value.data).encode()
-        return {"wkb_sha256": hashlib.sha256(bytes(data)).hexdigest()}
+    if isinstance(value, WKBElement | WKTElement):
+        # Loaded rows hold hex EWKB text, new ones raw WKB bytes: hash the shape itself.
+        return {"wkb_sha256": hashlib.sha256(to_shape(value).wkb).hexdigest()}
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -133,6 +140,15 @@ def _record(session: Session, _: UOWTransaction) -> None:
         row["after"] = {**(row["after"] or {}), **(after or {})}  # the last value after wins
         values = {k: row[k] for k in ("action", "before", "after")}
         connection.execute(update(AuditChange).where(AuditChange.id == row["id"]).values(**values))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction: Any) -> None:
+    # A savepoint rolled back took the entry or change rows it held with it: start afresh (a
+    # second entry for the request at worst), never update or refer to rows that are gone.
+    if previous_transaction.nested:
+        for key in ("audit_entry_id", "audit_recorded", "audit_pending"):
+            session.info.pop(key, None)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -39,7 +39,7 @@ def latest_plausible_date() -> date:
     UTC+14 (Line Islands) is the first place to reach a date, so by default a later date is the
     future everywhere; `MAIS_FUTURE_TOLERANCE_HOURS` sets the margin.
     """
-    return (now() + timedelta(hours=get_settings().future_tolerance_hours)).date()
+    return (now().astimezone(UTC) + timedelta(hours=get_settings().future_tolerance_hours)).date()
 
 
 def refuse_future(value: date | None, field: str, *, what: str) -> None:

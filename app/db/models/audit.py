@@ -14,7 +14,7 @@ from app.domain.vocabulary import AUDIT_ACTIONS, check_in
 
 
 class AuditEntry(Base):
-    """One unit of work that changed records: one request, or one command."""
+    """One unit of work that changed records: one request."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_user_name", "user_name"),)

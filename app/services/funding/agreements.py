@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import BeneficiaryCount, Donor, Expenditure, FundingAgreement, Organisation, Task
+from app.domain import clock
 from app.domain.errors import Conflict, Invalid
 from app.schemas.funding import BeneficiaryCountCreate, DonorCreate, ExpenditureCreate, FundingAgreementCreate
 from app.services.pagination import keyset_page
@@ -156,6 +157,7 @@ def fund_tasks(session: Session, agreement_id: int, task_ids: list[int], *, user
 def add_beneficiaries(session: Session, task_id: int, body: BeneficiaryCountCreate, *, user: str) -> BeneficiaryCount:
     """Record people a task served, as the operator counted them."""
     require_live(session.get(Task, task_id), f"task {task_id}")
+    clock.refuse_future(body.recorded_on, "recorded_on", what="the people were counted")
     row = BeneficiaryCount(task_id=task_id, **body.model_dump(), created_by=user)
     session.add(row)
     session.flush()

@@ -26,7 +26,7 @@ from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KINDS, WORKING_ACT
 from app.schemas.activity import ActivityCreate, ActivityFields
 from app.services.pagination import keyset_page
 from app.services.records import require_live, require_version, touch, version_of
-from app.services.registry.area_lifecycle import progress_after_work
+from app.services.registry.area_lifecycle import locked_area, progress_after_work
 from app.services.registry.lookups import check_codes
 from app.services.sql import id_array
 
@@ -53,7 +53,8 @@ def create_activity(session: Session, body: ActivityCreate, *, user: str) -> int
     area_ids = list(dict.fromkeys(body.hazardous_area_ids))
     if not area_ids and body.type != "eod_spot_task":
         raise Invalid(f"a {body.type} activity works at least one hazardous area", field="hazardous_area_ids")
-    areas = [require_live(session.get(HazardousArea, i, with_for_update=True), f"hazardous area {i}") for i in area_ids]
+    # Locked in id order, as everywhere: two requests naming the same areas in another order cannot deadlock.
+    areas = [locked_area(session, i) for i in sorted(area_ids)]
     if body.task_id is not None:
         _check_task(session, body.task_id, body.organisation_id, area_ids)
     values = body.model_dump(exclude_none=True, exclude={"hazardous_area_ids"})
@@ -175,6 +176,7 @@ def _start_work(session: Session, activity: Activity, areas: list[HazardousArea]
             )
         on = activity.actual_start or clock.today()
         progress_after_work(session, area, on=on, why=f"{activity.type} activity {activity.id} under way", user=user)
+        touch(area, user)  # a new version of the area: its status and date of information moved
 
 
 def _check_task(session: Session, task_id: int, organisation_id: int, area_ids: list[int]) -> None:

@@ -48,6 +48,7 @@ def record_find(session: Session, body: DeviceFoundCreate, *, user: str) -> int:
         touch(area, user)
     elif area is not None:
         note_information(area, props.found_on)
+        touch(area, user)  # its date of information may have moved: a new version
     values = props.model_dump(exclude={"reopen_reason", "hazardous_area_id"})
     find = DeviceFound(
         **values,

@@ -133,4 +133,6 @@ def locked_area(session: Session, area_id: int) -> HazardousArea:
     Releases, corrections, status changes and finds then follow one another; none reads an account
     that another is about to change (docs/domain.md §4.2).
     """
-    return require_live(session.get(HazardousArea, area_id, with_for_update=True), f"hazardous area {area_id}")
+    # populate_existing: an area already loaded in this session is read again under the lock.
+    locked = session.get(HazardousArea, area_id, with_for_update=True, populate_existing=True)
+    return require_live(locked, f"hazardous area {area_id}")

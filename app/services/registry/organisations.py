@@ -65,13 +65,13 @@ def update_organisation(
 def delete_organisation(session: Session, org_id: int, *, user: str, reason: str | None, if_match: str) -> None:
     """Mark the version of an organisation the client read deleted with who/when/why."""
     mark_deleted(_locked(session, org_id, if_match), user, reason)
+    session.flush()
 
 
 def _locked(session: Session, org_id: int, if_match: str) -> Organisation:
     org = require_live(session.get(Organisation, org_id, with_for_update=True), f"organisation {org_id}")
     require_version(version_of(org.id, org.updated_at), if_match)
     return org
-    session.flush()
 
 
 def _check_name(session: Session, name: str, *, org_id: int | None) -> None:
