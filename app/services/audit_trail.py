@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.db.models import AuditChange, AuditEntry
@@ -27,16 +27,10 @@ class AuditFilter:
 
 def list_entries(session: Session, flt: AuditFilter, *, after_id: int | None, limit: int) -> list[dict[str, Any]]:
     """A page of entries in id (time) order, each with the changes the filter selects."""
-    touched = select(AuditChange.entry_id)
-    if flt.entity is not None:
-        touched = touched.where(AuditChange.entity == flt.entity)
-    if flt.record_id is not None:
-        touched = touched.where(AuditChange.record_id == flt.record_id)
-    if flt.action is not None:
-        touched = touched.where(AuditChange.action == flt.action)
+    on_changes = _change_conditions(flt)
     query = select(AuditEntry.__table__)
-    if flt.entity is not None or flt.record_id is not None or flt.action is not None:
-        query = query.where(AuditEntry.id.in_(touched))
+    if on_changes:
+        query = query.where(AuditEntry.id.in_(select(AuditChange.entry_id).where(*on_changes)))
     if flt.user is not None:
         query = query.where(AuditEntry.user_name == flt.user)
     if flt.since is not None:
@@ -44,14 +38,14 @@ def list_entries(session: Session, flt: AuditFilter, *, after_id: int | None, li
     if flt.until is not None:
         query = query.where(AuditEntry.at < flt.until)
     entries = [dict(e) for e in keyset_page(session, query, AuditEntry.id, after_id=after_id, limit=limit)]
-    changes = select(AuditChange.__table__).where(AuditChange.entry_id.in_([e["id"] for e in entries]))
-    if flt.entity is not None:
-        changes = changes.where(AuditChange.entity == flt.entity)
-    if flt.record_id is not None:
-        changes = changes.where(AuditChange.record_id == flt.record_id)
-    if flt.action is not None:
-        changes = changes.where(AuditChange.action == flt.action)
+    changes = select(AuditChange.__table__).where(AuditChange.entry_id.in_([e["id"] for e in entries]), *on_changes)
     by_entry: dict[int, list[dict[str, Any]]] = {}
     for change in session.execute(changes.order_by(AuditChange.id)).mappings():
         by_entry.setdefault(change["entry_id"], []).append(dict(change))
     return [{**e, "changes": by_entry.get(e["id"], [])} for e in entries]
+
+
+def _change_conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
+    """The filters on changes: an entry is listed when one of its changes passes them, with those changes."""
+    wanted = {AuditChange.entity: flt.entity, AuditChange.record_id: flt.record_id, AuditChange.action: flt.action}
+    return [column == value for column, value in wanted.items() if value is not None]
