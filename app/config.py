@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 DEFAULT_PASSWORD = "mais"
 DEFAULT_DATABASE_URL = f"postgresql+psycopg://mais:{DEFAULT_PASSWORD}@127.0.0.1:5432/mais"
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
         """The development password must never reach a production deployment."""
         data = getattr(info, "data", {})
         # The password of the development set-up and of the compose file: anyone who read the README knows it.
-        if data.get("environment") == "production" and make_url(value).password == DEFAULT_PASSWORD:
+        if data.get("environment") == "production" and unquote(urlsplit(value).password or "") == DEFAULT_PASSWORD:
             raise ValueError(
                 "set DATABASE_URL with a password of its own: the development password is refused in production"
             )
