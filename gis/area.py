@@ -1,4 +1,4 @@
-"""Areas on the WGS 84 ellipsoid, in square metres (docs/domain.md §4.1: never in degrees).
+"""Areas on the WGS 84 ellipsoid, in square metres (docs/mine-action.md §4.1: never in degrees).
 
 A polygon stored in lon/lat has edges that are straight in lon/lat: that is the region GEOS
 clips, unions and differences. Its area is measured exactly on the ellipsoid by integrating

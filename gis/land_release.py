@@ -1,6 +1,6 @@
 """Land-release accounting: every m² of a hazardous area ends cancelled, reduced, cleared or remaining.
 
-Pure geometry (IMAS 07.11; docs/domain.md §4.2). A release is clipped to the hazard; the part that
+Pure geometry (IMAS 07.11; docs/mine-action.md §4.2). A release is clipped to the hazard; the part that
 overlaps land released earlier stays with the earlier release, so overlapping releases count
 once and `original = remaining + Σ counted` holds to floating-point precision.
 """

@@ -1,4 +1,4 @@
-"""Clearance priority criteria and the weighted-sum score (docs/domain.md §5), as pure array code.
+"""Clearance priority criteria and the weighted-sum score (docs/mine-action.md §5), as pure array code.
 
 Each criterion turns one measurable indicator into a value in [0, 1] with a documented formula;
 a scenario's weights (points, ≥ 0) multiply them, and the score is the plain sum of those

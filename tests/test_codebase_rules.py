@@ -90,7 +90,9 @@ def test_no_formatter_escape_hatches_in_production_code() -> None:
 
 @pytest.mark.parametrize("folder", ["app", "gis", "tests", "bench", "alembic", "scripts"])
 def test_comments_point_inside_the_repository(folder: str) -> None:
-    outside = re.compile(r"(?<!docs/)\b(domain|design)\.md")
+    # The briefs this project started from lie outside the repository under the names matched
+    # here; the repository's own documents have other names, so any mention of these dangles.
+    outside = re.compile(r"\b(domain|design)\.md")
     found = [
         f"{p.relative_to(ROOT)}:{n}"
         for p in (ROOT / folder).rglob("*")
@@ -99,8 +101,10 @@ def test_comments_point_inside_the_repository(folder: str) -> None:
         if outside.search(line)
     ]
     assert found == []
-    for cited in {m for p in (ROOT / folder).rglob("*.py") for m in re.findall(r"docs/(\w+\.md)", p.read_text())}:
+    for cited in {m for p in (ROOT / folder).rglob("*.py") for m in re.findall(r"docs/([\w-]+\.md)", p.read_text())}:
         assert (ROOT / "docs" / cited).is_file(), cited
+    cited_anywhere = {m for p in (ROOT / "app").rglob("*.py") for m in re.findall(r"docs/([\w-]+\.md)", p.read_text())}
+    assert cited_anywhere == {"architecture.md", "mine-action.md"}
 
 
 def test_lifecycles_use_only_the_vocabulary() -> None:

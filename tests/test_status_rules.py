@@ -1,4 +1,4 @@
-"""Status lifecycles as explicit state machines (docs/domain.md §4.3): pure rules, no database."""
+"""Status lifecycles as explicit state machines (docs/mine-action.md §4.3): pure rules, no database."""
 
 from __future__ import annotations
 

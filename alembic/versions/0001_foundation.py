@@ -277,7 +277,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_hazardous_area_status"), "hazardous_area", ["status"], unique=False)
 
-    # Defaults from docs/domain.md §2; programmes edit these rows, the code never enumerates them.
+    # Defaults from docs/mine-action.md §2; programmes edit these rows, the code never enumerates them.
     op.bulk_insert(
         sa.table(
             "contamination_type",

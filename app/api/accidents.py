@@ -1,6 +1,6 @@
 """`/api/v1/accidents`: explosive-ordnance accidents and their victims as GeoJSON.
 
-Personal data rule (docs/domain.md §7): a victim's name and contact are accepted on creation,
+Personal data rule (docs/mine-action.md §7): a victim's name and contact are accepted on creation,
 stored in `victim_identity`, and returned by no endpoint; responses carry only each victim's
 outcome, sex, age band and role, and the killed/injured counts. Reading identities belongs to
 a restricted role that the security step adds.

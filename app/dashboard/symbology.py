@@ -1,4 +1,4 @@
-"""Map palette: IMAS land-release symbology (docs/domain.md §9) and the dashboard's other layers.
+"""Map palette: IMAS land-release symbology (docs/mine-action.md §9) and the dashboard's other layers.
 
 Every colour on the page comes from here, and every colour has a text label in the legend, the
 list or a popup, so colour is never the only cue. Sequential palettes (rank, release kind) are

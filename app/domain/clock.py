@@ -43,7 +43,7 @@ def latest_plausible_date() -> date:
 
 
 def refuse_future(value: date | None, field: str, *, what: str) -> None:
-    """A date of something that happened may not lie in the future: 422 naming the field (docs/domain.md §4.4).
+    """A date of something that happened may not lie in the future: 422 naming the field (docs/mine-action.md §4.4).
 
     A release dated 2099 would make every honest report "late" and block the handover until then.
     """

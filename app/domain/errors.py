@@ -44,7 +44,7 @@ class PreconditionFailed(AppError):
 
 
 class IllegalTransition(Conflict):
-    """A change the lifecycle does not allow from the current state (docs/domain.md §4.3)."""
+    """A change the lifecycle does not allow from the current state (docs/mine-action.md §4.3)."""
 
     def __init__(self, detail: str, *, current: str, allowed: list[str]) -> None:
         super().__init__(detail, current_status=current, allowed=allowed)

@@ -1,4 +1,4 @@
-"""IMAS land-release symbology (docs/domain.md §9): the colours the map, the report map and the charts share.
+"""IMAS land-release symbology (docs/mine-action.md §9): the colours the map, the report map and the charts share.
 
 A colour names a kind of land, so one kind has one colour wherever a reader meets it: the
 dashboard's legend, the PDF's map and charts, the XLSX charts.

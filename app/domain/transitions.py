@@ -1,4 +1,4 @@
-"""Lifecycle rules of hazardous areas and tasks (docs/domain.md §4.3), as pure functions.
+"""Lifecycle rules of hazardous areas and tasks (docs/mine-action.md §4.3), as pure functions.
 
 Areas: open → worked_on → closed → handed_over; closed or handed over areas reopen on a later
 find; SHA → CHA on direct evidence, CHA → SHA only with a reason. Tasks follow their tasking

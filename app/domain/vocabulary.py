@@ -1,4 +1,4 @@
-"""Every fixed vocabulary of the IMAS / IMSMA model, once (docs/domain.md §2–3).
+"""Every fixed vocabulary of the IMAS / IMSMA model, once (docs/mine-action.md §2–3).
 
 Each vocabulary is a `Literal` type, and its tuple is derived from it, so a schema, a model's
 CHECK constraint, an API parameter and an SQL query can only ever agree. SQL never spells these

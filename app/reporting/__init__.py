@@ -1,1 +1,1 @@
-"""Donor reports: scope, figures, map, and their renderers (docs/domain.md §6)."""
+"""Donor reports: scope, figures, map, and their renderers (docs/mine-action.md §6)."""

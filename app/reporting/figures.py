@@ -317,7 +317,7 @@ def _people_near(session: Session, flt: ReportFilter, p: dict[str, Any]) -> dict
 
 
 def _accidents(session: Session, flt: ReportFilter, p: dict[str, Any]) -> list[Row]:
-    """Accidents and victims by month: counts only, never who (docs/domain.md §3, §7)."""
+    """Accidents and victims by month: counts only, never who (docs/mine-action.md §3, §7)."""
     area_join = "JOIN" if flt.admin or flt.funded else "LEFT JOIN"
     sql = f"""
         SELECT to_char(date_trunc('month', ac.occurred_on), 'YYYY-MM') AS month,

@@ -1,4 +1,4 @@
-"""A donor report: every figure, read in one snapshot, that each output renders (docs/domain.md §6)."""
+"""A donor report: every figure, read in one snapshot, that each output renders (docs/mine-action.md §6)."""
 
 from __future__ import annotations
 

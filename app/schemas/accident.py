@@ -1,7 +1,7 @@
 """Accident and victim request and response models, GeoJSON Feature shaped.
 
 Victims are described by aggregate attributes only. A victim's name and contact are personal
-data (docs/domain.md §7): accepted on creation, stored apart in `victim_identity`, and absent from
+data (docs/mine-action.md §7): accepted on creation, stored apart in `victim_identity`, and absent from
 every response model here, so no endpoint can return them by accident.
 """
 
@@ -64,7 +64,7 @@ class VictimCreate(VictimPublic):
 
 
 class AccidentFields(StrictModel):
-    """Attributes of an accident that a client sets (docs/domain.md §3)."""
+    """Attributes of an accident that a client sets (docs/mine-action.md §3)."""
 
     occurred_on: date = Field(description="Date of the accident; not in the future")
     type: AccidentType

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-# KATOTTG: `UA` + 17 digits for a hromada; OCHA p-codes are its prefixes (docs/domain.md §8).
+# KATOTTG: `UA` + 17 digits for a hromada; OCHA p-codes are its prefixes (docs/mine-action.md §8).
 OBLAST_PATTERN, RAION_PATTERN, HROMADA_PATTERN = r"^UA\d{2}$", r"^UA\d{4}$", r"^UA\d{17}$"
 OblastCode = Annotated[str, StringConstraints(pattern=OBLAST_PATTERN)]
 RaionCode = Annotated[str, StringConstraints(pattern=RAION_PATTERN)]

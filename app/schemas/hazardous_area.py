@@ -13,7 +13,7 @@ from app.schemas.common import HromadaCode, Link, NamedCrs, OblastCode, RaionCod
 
 
 class HazardousAreaFields(StrictModel):
-    """Attributes of a hazardous area that a client may set (docs/domain.md §3)."""
+    """Attributes of a hazardous area that a client may set (docs/mine-action.md §3)."""
 
     national_id: str | None = Field(None, description="Identifier given by the national authority")
     source: str | None = Field(None, description="System or organisation the record comes from")

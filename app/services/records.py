@@ -56,7 +56,7 @@ def require_version(current: str, if_match: str) -> None:
 
 
 def mark_deleted(record: Recorded, user: str, reason: str | None) -> None:
-    """Nothing is deleted (docs/domain.md §4.6): the row stays, marked with who, when and why."""
+    """Nothing is deleted (docs/mine-action.md §4.6): the row stays, marked with who, when and why."""
     record.deleted_at = func.now()
     record.deleted_by = user
     record.delete_reason = reason

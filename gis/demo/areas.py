@@ -44,7 +44,7 @@ LANDOWNERS = {"private farm": 0.30, "agricultural enterprise": 0.25, "community"
 PERSISTENCE = {"persistent": 0.85, "unknown": 0.12, "self_deactivating": 0.03}
 # fmt: on
 REPORTED_FROM, LAST_DAY = np.datetime64("2022-03-01"), np.datetime64("2025-10-31")
-# Non-persistent AP mines were first supplied to Ukraine in November 2024 (docs/domain.md §4.7).
+# Non-persistent AP mines were first supplied to Ukraine in November 2024 (docs/mine-action.md §4.7).
 EMPLACED_FROM = np.datetime64("2024-11-20")
 MEDIAN_AREA_M2, AREA_SIGMA, MIN_AREA_M2, MAX_AREA_M2 = 50_000.0, 1.5, 300.0, 8_000_000.0
 

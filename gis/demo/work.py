@@ -2,7 +2,7 @@
 
 Every activity, release, task, find and accident produced here is invented for demos and load
 tests: none of it describes real work. Land is released only by survey and clearance (NTS
-cancels, TS reduces, clearance and BAC clear; never by the passage of time, docs/domain.md §4.7), and
+cancels, TS reduces, clearance and BAC clear; never by the passage of time, docs/mine-action.md §4.7), and
 every release is counted with gis.land_release.apply_release, so conservation holds (§4.2).
 """
 
@@ -469,7 +469,7 @@ def _tasks(rng: np.random.Generator, x: _Input, steps: list[_Step]) -> list[Plan
             status = "suspended" if (x.today - last).days > 60 else "in_progress"
         elif acts[0].status == "completed":
             status = str(rng.choice(["completed", "qa_passed", "qa_failed"], p=[0.4, 0.5, 0.1]))
-        else:  # deconfliction (docs/domain.md §4.5): work already active on the area keeps this a draft
+        else:  # deconfliction (docs/mine-action.md §4.5): work already active on the area keeps this a draft
             status = "draft" if busy & set(areas) or rng.uniform() < 0.4 else "assigned"
         busy.update(areas if status in ACTIVE_TASK_STATUSES else [])
         mines = any(MINE_LIKE & set(x.contamination[i]) for i in areas)

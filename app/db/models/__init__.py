@@ -1,4 +1,4 @@
-"""ORM models. Vocabulary follows IMAS and the IMSMA information model (docs/domain.md §2–3)."""
+"""ORM models. Vocabulary follows IMAS and the IMSMA information model (docs/mine-action.md §2–3)."""
 
 from app.db.models.audit import AuditChange, AuditEntry
 from app.db.models.base import Base, Created, Lookup, Recorded

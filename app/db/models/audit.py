@@ -1,4 +1,4 @@
-"""The audit trail: who changed which record, when, from what to what (docs/domain.md §4.6)."""
+"""The audit trail: who changed which record, when, from what to what (docs/mine-action.md §4.6)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ class Created:
 
 
 class Recorded(Created):
-    """Who/when columns: nothing is deleted, a deletion is a mark (docs/domain.md §4.6)."""
+    """Who/when columns: nothing is deleted, a deletion is a mark (docs/mine-action.md §4.6)."""
 
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_by: Mapped[str] = mapped_column(Text)

@@ -12,7 +12,7 @@ from app.domain.vocabulary import REACH_KINDS, check_in
 
 
 class Donor(Recorded, Base):
-    """A government, multilateral fund or foundation that funds mine action (docs/domain.md §6)."""
+    """A government, multilateral fund or foundation that funds mine action (docs/mine-action.md §6)."""
 
     __tablename__ = "donor"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

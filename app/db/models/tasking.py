@@ -66,7 +66,7 @@ class TaskEvent(Created, Base):
 
 
 class TaskDeconfliction(Base):
-    """An explicit decision to let two active tasks overlap on the ground (docs/domain.md §4.5)."""
+    """An explicit decision to let two active tasks overlap on the ground (docs/mine-action.md §4.5)."""
 
     __tablename__ = "task_deconfliction"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

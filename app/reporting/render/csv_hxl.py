@@ -1,4 +1,4 @@
-"""CSV of one report table with an HXL hashtag row under the header (docs/domain.md §6).
+"""CSV of one report table with an HXL hashtag row under the header (docs/mine-action.md §6).
 
 The report title, "data as of" and the filters come first, above the header: HXL tools look for
 the hashtag row and take the row above it as the header, so these lines do not disturb them.

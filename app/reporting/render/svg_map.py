@@ -1,4 +1,4 @@
-"""The report's static map as SVG: remaining SHA/CHA and released land in IMAS colours (docs/domain.md §9).
+"""The report's static map as SVG: remaining SHA/CHA and released land in IMAS colours (docs/mine-action.md §9).
 
 Drawn from the data only (no tiles, no network): settlements give the reader their bearings.
 """

@@ -1,4 +1,4 @@
-"""The tables of a donor report: column order, headers, units and HXL hashtags (docs/domain.md §6).
+"""The tables of a donor report: column order, headers, units and HXL hashtags (docs/mine-action.md §6).
 
 HXL has no hashtags for mine action, so figures use core hashtags (`#indicator`, `#reached`,
 `#affected`, `#org`, `#date`, `#adm1`…) with `x_` attributes naming what is counted.

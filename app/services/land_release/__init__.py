@@ -1,1 +1,1 @@
-"""Survey and clearance activities, the land they release and the devices they find (docs/domain.md §4)."""
+"""Survey and clearance activities, the land they release and the devices they find (docs/mine-action.md §4)."""

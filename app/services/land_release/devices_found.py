@@ -26,7 +26,7 @@ def record_find(session: Session, body: DeviceFoundCreate, *, user: str) -> int:
     """Record a find; in a closed or handed-over area it reopens the area (with the reason) (the caller commits).
 
     A find never changes the land account: only survey and clearance release land, and a
-    self-deactivating device is no exception (docs/domain.md §4.7).
+    self-deactivating device is no exception (docs/mine-action.md §4.7).
     """
     props = body.properties
     clock.refuse_future(props.found_on, "properties.found_on", what="the item was found")

@@ -1,1 +1,1 @@
-"""Priorities: context layers, scenarios, scoring runs and the ranking (docs/domain.md §5)."""
+"""Priorities: context layers, scenarios, scoring runs and the ranking (docs/mine-action.md §5)."""

@@ -1,7 +1,7 @@
 """Accidents and their victims: record in one transaction, read, list and mark deleted.
 
 Victims' names and contacts go to `victim_identity` and are never read here: every query of
-this module selects victims' aggregate attributes only (docs/domain.md §7, personal data).
+this module selects victims' aggregate attributes only (docs/mine-action.md §7, personal data).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def delete_accident(session: Session, accident_id: int, *, user: str, reason: st
 
 
 def _store_identity(session: Session, victim_id: int, victim: VictimCreate) -> None:
-    """Personal data in its own table, for a restricted role only (docs/domain.md §7)."""
+    """Personal data in its own table, for a restricted role only (docs/mine-action.md §7)."""
     session.add(VictimIdentity(victim_id=victim_id, name=victim.name, contact=victim.contact))
     session.flush()
 

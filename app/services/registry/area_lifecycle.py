@@ -70,7 +70,7 @@ def progress_after_work(session: Session, area: HazardousArea, *, on: date, why:
 
 
 def note_information(area: HazardousArea, on: date) -> None:
-    """The summary is as of the newest information; older reports never move it back (docs/domain.md §4.4)."""
+    """The summary is as of the newest information; older reports never move it back (docs/mine-action.md §4.4)."""
     if area.information_date is None or on > area.information_date:
         area.information_date = on
 
@@ -131,7 +131,7 @@ def locked_area(session: Session, area_id: int) -> HazardousArea:
     """A live area, its row locked until the transaction ends: every change to an area's account or state takes it.
 
     Releases, corrections, status changes and finds then follow one another; none reads an account
-    that another is about to change (docs/domain.md §4.2).
+    that another is about to change (docs/mine-action.md §4.2).
     """
     # populate_existing: an area already loaded in this session is read again under the lock.
     locked = session.get(HazardousArea, area_id, with_for_update=True, populate_existing=True)
