@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, seed, load-settlements, load-context, priorities, report (the README lists them)."""
+"""Command line: serve, migrate, seed, accounts, load-settlements, load-context, priorities, report (see the README)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from app import cli_accounts
 from app.config import get_settings
 from app.domain.errors import AppError
 from app.logging import configure_logging
@@ -15,6 +16,10 @@ from app.reporting.filter import DEFAULT_DISTANCE_M
 
 cli = typer.Typer(help="Mine action information system.", no_args_is_help=True, add_completion=False)
 console = Console()
+cli.command("create-admin")(cli_accounts.create_admin)
+cli.command("create-user")(cli_accounts.create_user)
+cli.command("create-token")(cli_accounts.create_token)
+cli.command("demo-users")(cli_accounts.demo_users)
 
 
 @cli.callback()

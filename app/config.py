@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from typing import Literal
 from urllib.parse import unquote, urlsplit
@@ -12,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PASSWORD = "mais"
 DEFAULT_DATABASE_URL = f"postgresql+psycopg://mais:{DEFAULT_PASSWORD}@127.0.0.1:5432/mais"
+# Seals victims' identities on a development machine only: it is in the source, so production refuses it.
+DEVELOPMENT_IDENTITY_KEY = base64.urlsafe_b64encode(b"mais-development-only-identities").decode()
 
 
 class Settings(BaseSettings):
@@ -37,6 +41,15 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Kyiv"
     # Dates of things that happened may be at most this far ahead of UTC (14 h: the Line Islands).
     future_tolerance_hours: int = Field(14, ge=0, le=48)
+    # Anonymous visitors read the map, figures and reports (never accidents, finds or anyone's data).
+    public_read: bool = False
+    # Fernet key (32 url-safe base64 bytes) sealing victims' names and contacts; make one with
+    # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+    identity_key: str = DEVELOPMENT_IDENTITY_KEY
+    # A browser login lasts this long; API tokens at most token_days_max days (default token_days).
+    session_hours: int = Field(12, ge=1, le=24 * 30)
+    token_days: int = Field(90, ge=1)
+    token_days_max: int = Field(365, ge=1)
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
 
@@ -78,6 +91,25 @@ class Settings(BaseSettings):
                 "set DATABASE_URL with a password of its own: the development password is refused in production"
             )
         return value
+
+    @field_validator("identity_key")
+    @classmethod
+    def _usable_identity_key(cls, value: str, info: object) -> str:
+        """A key that cannot seal is refused at start-up; the development key never reaches production."""
+        try:
+            raw = base64.urlsafe_b64decode(value.encode())
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("MAIS_IDENTITY_KEY must be 32 bytes in url-safe base64 (a Fernet key)")
+        if getattr(info, "data", {}).get("environment") == "production" and value == DEVELOPMENT_IDENTITY_KEY:
+            raise ValueError("set MAIS_IDENTITY_KEY: the development key is in the source and refused in production")
+        return value
+
+    @property
+    def production(self) -> bool:
+        """Whether this is a real deployment: default secrets are refused, cookies are Secure."""
+        return self.environment == "production"
 
 
 @lru_cache

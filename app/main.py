@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.api import (
     accidents,
+    accounts,
     activities,
     audit,
     beneficiaries,
@@ -27,13 +28,37 @@ from app.api import (
     tiles,
 )
 from app.api import dashboard as dashboard_api
+from app.api.access import check_every_route_has_a_rule, guard
 from app.api.errors import install_error_handlers
 from app.api.request_id import RequestIdMiddleware
 from app.config import get_settings
+from app.dashboard import login
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import APP_STATIC_DIR, VENDOR_DIR, require_vendor_assets
 from app.db.session import get_engine
 from app.logging import configure_logging
+
+ROUTERS: list[APIRouter] = [
+    system.router,
+    login.router,
+    accounts.router,
+    hazardous_areas.router,
+    organisations.router,
+    activities.router,
+    releases.router,
+    tasks.router,
+    devices_found.router,
+    accidents.router,
+    priorities.router,
+    donors.router,
+    funding_agreements.router,
+    beneficiaries.router,
+    reports.router,
+    tiles.router,
+    audit.router,
+    dashboard_api.router,
+    dashboard.router,
+]
 
 
 @asynccontextmanager
@@ -52,30 +77,18 @@ def create_app() -> FastAPI:
         summary="Hazardous areas, land release, priorities and donor reporting on PostGIS",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # served by the dashboard with local assets
+        docs_url=None,  # served by the dashboard with local assets, behind the login like the schema
         redoc_url=None,
+        openapi_url=None,
     )
     install_error_handlers(app)
     # Field offices work over slow links: tiles, pages and JSON shrink 3-5x; level 5 keeps the CPU cost low.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(RequestIdMiddleware)  # outermost: the error handlers' log lines carry the id
-    app.include_router(system.router)
-    app.include_router(hazardous_areas.router)
-    app.include_router(organisations.router)
-    app.include_router(activities.router)
-    app.include_router(releases.router)
-    app.include_router(tasks.router)
-    app.include_router(devices_found.router)
-    app.include_router(accidents.router)
-    app.include_router(priorities.router)
-    app.include_router(donors.router)
-    app.include_router(funding_agreements.router)
-    app.include_router(beneficiaries.router)
-    app.include_router(reports.router)
-    app.include_router(tiles.router)
-    app.include_router(audit.router)
-    app.include_router(dashboard_api.router)
-    app.include_router(dashboard.router)
+    # Every route passes the guard: the caller needs the capability app/api/access.py names for it.
+    check_every_route_has_a_rule(ROUTERS)
+    for router in ROUTERS:
+        app.include_router(router, dependencies=[Depends(guard)])
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
     app.mount("/static/app", StaticFiles(directory=APP_STATIC_DIR), name="app-static")
     return app

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/mais seed --if-empty
+.venv/bin/mais demo-users  # one per role, new passwords each run: printed below
 exec .venv/bin/mais serve "$@"

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from app.db.migrations import upgrade
 from app.db.scratch import create_database, drop_database
 from app.db.session import use_database
+from tests.accounts import Account, client_for, make_account
 
 # Everything but the lookup lists; CASCADE takes the tables that refer to these.
 RECORD_TABLES = (
@@ -44,11 +45,24 @@ def db(database_url: str) -> Iterator[None]:
 
 
 @pytest.fixture
-def client(db: None):  # type: ignore[no-untyped-def]
-    """An HTTP client on the app, bound to the test database."""
-    from fastapi.testclient import TestClient
+def admin(db: None) -> Account:
+    """The national authority's information manager: may do everything."""
+    return make_account("admin", username="im.admin")
 
+
+@pytest.fixture
+def client(admin: Account):  # type: ignore[no-untyped-def]
+    """An HTTP client on the app, bound to the test database, logged in as the admin (by API token)."""
     from app.main import app
 
-    with TestClient(app) as test_client:
+    with client_for(app, admin) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def anonymous(db: None):  # type: ignore[no-untyped-def]
+    """An HTTP client with no credentials."""
+    from app.main import app
+
+    with client_for(app, None) as test_client:
         yield test_client

@@ -11,6 +11,7 @@ from httpx2 import Response
 from sqlalchemy import create_engine, text
 
 from app.services.registry import accidents as service
+from app.services.registry.identities import unseal
 from tests.factories import area_feature, assert_ids_are_checked, if_match, square
 
 URL = "/api/v1/accidents"
@@ -28,7 +29,7 @@ def accident(lon: float = 36.2512, lat: float = 49.9935, **properties: Any) -> d
 
 
 def create(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(URL, json=body, headers={"X-User": "im.officer"})
+    response = client.post(URL, json=body)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -52,7 +53,7 @@ def two_victims(client: TestClient) -> Response:
         description="tractor path along the forest belt",
         victims=[{**WOMAN, "name": NAME, "contact": CONTACT}, {**BOY, "name": BOY_NAME, "contact": BOY_CONTACT}],
     )
-    response = client.post(URL, json=body, headers={"X-User": "im.officer"})
+    response = client.post(URL, json=body)
     assert response.status_code == 201, response.text
     return response
 
@@ -69,7 +70,7 @@ def test_create_with_two_victims_returns_counts_and_attributes(client: TestClien
     assert (props["occurred_on"], props["type"], props["device_category"]) == ("2024-06-03", "mine", "ap_mine")
     assert props["description"] == "tractor path along the forest belt"
     assert (props["killed"], props["injured"], props["victims"]) == (1, 1, [WOMAN, BOY])
-    assert props["created_by"] == props["updated_by"] == "im.officer"
+    assert props["created_by"] == props["updated_by"] == "im.admin"
     assert props["activity_id"] is None
 
 
@@ -91,10 +92,19 @@ def test_names_and_contacts_are_stored_apart_and_never_returned(
             assert secret not in body
     stored = rows(
         database_url,
-        "SELECT v.outcome, v.age_band, i.name, i.contact FROM victim_identity i "
-        "JOIN victim v ON v.id = i.victim_id ORDER BY v.id",
+        "SELECT v.outcome, v.age_band, i.sealed FROM victim_identity i"
+        " JOIN victim v ON v.id = i.victim_id ORDER BY v.id",
     )
-    assert stored == [("killed", "18-59", NAME, CONTACT), ("injured", "5-17", BOY_NAME, BOY_CONTACT)]
+    assert [(outcome, age_band, unseal(sealed)) for outcome, age_band, sealed in stored] == [
+        ("killed", "18-59", {"name": NAME, "contact": CONTACT}),
+        ("injured", "5-17", {"name": BOY_NAME, "contact": BOY_CONTACT}),
+    ]
+    assert not [
+        secret
+        for *_, sealed in stored
+        for secret in (NAME, CONTACT, BOY_NAME, BOY_CONTACT)
+        if secret.encode() in sealed
+    ]
 
 
 def test_list_carries_victim_counts_coordinates_and_dates(client: TestClient, two_victims: Response) -> None:
@@ -225,10 +235,10 @@ def test_bad_input_is_422_with_the_reason_and_writes_nothing(
 def test_linking_a_deleted_hazardous_area_is_refused(client: TestClient) -> None:
     area_id = client.post("/api/v1/hazardous-areas", json=area_feature()).json()["id"]
     area_url = f"/api/v1/hazardous-areas/{area_id}"
-    client.delete(area_url, headers=if_match(client, area_url, X_User="na.im"))
+    client.delete(area_url, headers=if_match(client, area_url))
     response = client.post(URL, json=accident(hazardous_area_id=area_id))
     assert response.status_code == 422
-    assert response.json()["detail"] == f"hazardous area {area_id} was deleted by na.im"
+    assert response.json()["detail"] == f"hazardous area {area_id} was deleted by im.admin"
     assert response.json()["field"] == "properties.hazardous_area_id"
 
 
@@ -251,7 +261,8 @@ def test_failure_before_commit_leaves_no_accident_or_victim(
         raise RuntimeError("identity store unavailable")
 
     monkeypatch.setattr(service, "_store_identity", fail)
-    with TestClient(app, raise_server_exceptions=False) as failing:
+    admin_token = {"Authorization": client.headers["authorization"]}
+    with TestClient(app, raise_server_exceptions=False, headers=admin_token) as failing:
         response = failing.post(URL, json=accident(victims=[BOY, {**WOMAN, "name": NAME}]))
     assert response.status_code == 500
     assert NAME not in response.text
@@ -264,17 +275,18 @@ def test_failure_before_commit_leaves_no_accident_or_victim(
 def test_soft_delete_is_a_mark_and_then_410(client: TestClient, database_url: str, two_victims: Response) -> None:
     accident_id = two_victims.json()["id"]
     url = f"{URL}/{accident_id}"
-    response = client.delete(url, params={"reason": "duplicate report"}, headers=if_match(client, url, X_User="na.im"))
+    response = client.delete(url, params={"reason": "duplicate report"}, headers=if_match(client, url))
     assert response.status_code == 204
     gone = client.get(f"{URL}/{accident_id}")
     assert gone.status_code == 410
-    assert (gone.json()["deleted_by"], gone.json()["delete_reason"]) == ("na.im", "duplicate report")
+    assert (gone.json()["deleted_by"], gone.json()["delete_reason"]) == ("im.admin", "duplicate report")
     assert client.get(URL).json()["numberReturned"] == 0
     again = client.delete(f"{URL}/{accident_id}", headers={"If-Match": "*"})
     assert again.status_code == 410
     assert again.json()["detail"].startswith(f"accident {accident_id} was deleted on ")
-    assert again.json()["detail"].endswith(" by na.im")
-    assert rows(database_url, "SELECT deleted_by, (SELECT count(*) FROM victim) FROM accident") == [("na.im", 2)]
+    assert again.json()["detail"].endswith(" by im.admin")
+    assert rows(database_url, "SELECT deleted_by, (SELECT count(*) FROM victim) FROM accident") == [("im.admin", 2)]
+    assert rows(database_url, "SELECT count(*) FROM victim_identity") == [(0,)]
 
 
 def test_unknown_and_out_of_range_ids(client: TestClient) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.accounts import bearer
 from tests.factories import KHARKIV_HROMADA, area_feature, assert_ids_are_checked, if_match, square
 
 URL = "/api/v1/hazardous-areas"
@@ -14,7 +15,7 @@ SQUARE_M2 = 795_000  # 0.01° x 0.01° at 50°N; exact value asserted below
 
 
 def create(client: TestClient, body: dict[str, Any], user: str = "ana.field") -> dict[str, Any]:
-    response = client.post(URL, json=body, headers={"X-User": user})
+    response = client.post(URL, json=body, headers=bearer(user))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -76,9 +77,10 @@ def test_defaults_when_only_classification_is_given(client: TestClient) -> None:
     assert props["created_by"] == "ana.field"
 
 
-def test_anonymous_writer_is_recorded_as_such(client: TestClient) -> None:
-    response = client.post(URL, json=area_feature())
-    assert response.json()["properties"]["created_by"] == "anonymous"
+def test_an_anonymous_write_is_refused_and_keeps_nothing(client: TestClient, anonymous: TestClient) -> None:
+    response = anonymous.post(URL, json=area_feature())
+    assert response.status_code == 401
+    assert client.get(URL).json()["features"] == []
 
 
 def test_self_intersecting_polygon_is_repaired_and_the_repair_reported(client: TestClient) -> None:
@@ -215,7 +217,7 @@ def test_patch_changes_only_what_is_given_and_records_who(client: TestClient) ->
     response = client.patch(
         f"{URL}/{area_id}",
         json={"properties": {"name": "new", "contamination_types": ["ap_mine", "ap_mine", "ied"]}},
-        headers=if_match(client, f"{URL}/{area_id}", X_User="im.officer"),
+        headers=if_match(client, f"{URL}/{area_id}", **bearer("im.officer")),
     )
     assert response.status_code == 200, response.text
     props = response.json()["properties"]
@@ -274,7 +276,7 @@ def test_delete_is_a_mark_with_who_when_and_why(client: TestClient, database_url
     response = client.delete(
         f"{URL}/{area_id}",
         params={"reason": "duplicate of KH-17"},
-        headers=if_match(client, f"{URL}/{area_id}", X_User="na.im"),
+        headers=if_match(client, f"{URL}/{area_id}", **bearer("na.im")),
     )
     assert response.status_code == 204
     gone = client.get(f"{URL}/{area_id}")

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from tests.accounts import bearer
 from tests.factories import laea_feature, laea_rectangle
 
 TASKS = "/api/v1/tasks"
@@ -165,3 +166,18 @@ def test_duplicate_reference_is_409(client: TestClient, ground: dict[str, int]) 
     assert (clash.json()["detail"], clash.json()["field"]) == ("task reference 'T-1' is already used", "reference")
     listed = client.get(TASKS).json()
     assert [f["properties"]["hazardous_area_ids"] for f in listed["features"]] == [[ground["west"]]]
+
+
+def test_an_operator_cannot_pass_its_own_tasks_quality_assurance(client: TestClient, ground: dict[str, int]) -> None:
+    # Regression: an operator could mark its own completed task qa_passed; QA is the authority's verdict.
+    own = ground["Steppe Demining"]
+    t = task(client, "T-QA", own, [ground["west"]], status="assigned").json()["id"]
+    operator = bearer("steppe.ops", role="operator", organisation_id=own)
+    for status in ("in_progress", "completed"):
+        assert client.post(f"{TASKS}/{t}/status", json={"status": status}, headers=operator).status_code == 200
+    refused = client.post(f"{TASKS}/{t}/status", json={"status": "qa_passed"}, headers=operator)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "the role operator may not pass or fail a task's quality assurance"
+    assert client.get(f"{TASKS}/{t}").json()["properties"]["status"] == "completed"
+    coordinator = bearer("na.coordinator", role="coordinator")
+    assert client.post(f"{TASKS}/{t}/status", json={"status": "qa_passed"}, headers=coordinator).status_code == 200

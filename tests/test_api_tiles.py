@@ -122,7 +122,7 @@ def test_etag_gives_304_until_the_data_changes(client: TestClient, areas: list[d
     x, y = tile_of(36.21, 50.005, 10)
     url = f"/tiles/hazardous-areas/10/{x}/{y}.mvt"
     first = client.get(url)
-    assert first.headers["cache-control"] == "public, max-age=60"
+    assert first.headers["cache-control"] == "private, max-age=60"  # behind the login: no shared cache keeps it
     assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     area_url = f"/api/v1/hazardous-areas/{areas[0]['id']}"
     client.patch(area_url, json={"properties": {"name": "renamed"}}, headers=if_match(client, area_url))

@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from fastapi.testclient import TestClient
 
+from tests.accounts import bearer
 from tests.factories import if_match, laea_feature, laea_rectangle
 
 AREAS = "/api/v1/hazardous-areas"
@@ -25,7 +26,7 @@ def test_a_correction_is_recorded_with_who_what_and_the_values_before_and_after(
     url = f"{AREAS}/{area.json()['id']}"
     before = client.get(url).json()["properties"]
     correction = {**laea_feature(laea_rectangle(0, 0, 900, 1000)), "properties": {"name": "Field 7 (north)"}}
-    assert client.patch(url, json=correction, headers=if_match(client, url, X_User="im.officer")).status_code == 200
+    assert client.patch(url, json=correction, headers=if_match(client, url, **bearer("im.officer"))).status_code == 200
     [entry] = trail(client, user="im.officer")
     assert entry["request"] == f"PATCH {url}"
     [change] = entry["changes"]
@@ -72,10 +73,10 @@ def test_restoring_a_deleted_area_brings_back_exactly_what_was_there(client: Tes
     area = client.post(AREAS, json=laea_feature(laea_rectangle(0, 0, 1000, 1000), classification="CHA", name="K-9"))
     url = f"{AREAS}/{area.json()['id']}"
     before = client.get(url).json()
-    deleted = client.delete(url, params={"reason": "duplicate"}, headers=if_match(client, url, X_User="na.im"))
+    deleted = client.delete(url, params={"reason": "duplicate"}, headers=if_match(client, url, **bearer("na.im")))
     assert deleted.status_code == 204
     assert client.get(url).status_code == 410
-    restored = client.post(f"{url}/restore", headers={"X-User": "admin"})
+    restored = client.post(f"{url}/restore", headers=bearer("na.admin"))
     assert restored.status_code == 200, restored.text
     after = client.get(url).json()
     volatile = {"updated_at", "updated_by"}
@@ -84,7 +85,7 @@ def test_restoring_a_deleted_area_brings_back_exactly_what_was_there(client: Tes
     }
     assert after["geometry"] == before["geometry"]
     actions = [(e["user_name"], c["action"]) for e in trail(client, record_id=area.json()["id"]) for c in e["changes"]]
-    assert actions == [("anonymous", "create"), ("na.im", "delete"), ("admin", "restore")]
+    assert actions == [("im.admin", "create"), ("na.im", "delete"), ("na.admin", "restore")]
     assert [e["changes"][0]["record_id"] for e in trail(client, action="delete")] == [area.json()["id"]]
     again = client.post(f"{url}/restore")
     assert again.status_code == 409
@@ -112,12 +113,12 @@ def test_geometry_hashes_compare_across_changes(client: TestClient) -> None:
     area = client.post(AREAS, json=laea_feature(laea_rectangle(0, 0, 1000, 1000), classification="SHA"))
     url = f"{AREAS}/{area.json()['id']}"
     same = {**laea_feature(laea_rectangle(0, 0, 1000, 1000)), "properties": {"name": "same shape"}}
-    assert client.patch(url, json=same, headers=if_match(client, url, X_User="a")).status_code == 200
-    [renamed] = trail(client, user="a")[0]["changes"]
+    assert client.patch(url, json=same, headers=if_match(client, url, **bearer("user.a"))).status_code == 200
+    [renamed] = trail(client, user="user.a")[0]["changes"]
     assert set(renamed["after"]) == {"name"}  # the geometry did not change, and the trail says so
     smaller = {**laea_feature(laea_rectangle(0, 0, 800, 1000)), "properties": {}}
-    assert client.patch(url, json=smaller, headers=if_match(client, url, X_User="b")).status_code == 200
-    [cut] = trail(client, user="b")[0]["changes"]
+    assert client.patch(url, json=smaller, headers=if_match(client, url, **bearer("user.b"))).status_code == 200
+    [cut] = trail(client, user="user.b")[0]["changes"]
     created = trail(client, action="create")[0]["changes"][0]
     assert cut["before"]["geom"] == created["after"]["geom"]
     assert cut["after"]["geom"] != cut["before"]["geom"]

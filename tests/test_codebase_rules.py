@@ -104,7 +104,7 @@ def test_comments_point_inside_the_repository(folder: str) -> None:
     for cited in {m for p in (ROOT / folder).rglob("*.py") for m in re.findall(r"docs/([\w-]+\.md)", p.read_text())}:
         assert (ROOT / "docs" / cited).is_file(), cited
     cited_anywhere = {m for p in (ROOT / "app").rglob("*.py") for m in re.findall(r"docs/([\w-]+\.md)", p.read_text())}
-    assert cited_anywhere == {"architecture.md", "mine-action.md"}
+    assert cited_anywhere == {"architecture.md", "mine-action.md", "permissions.md"}
 
 
 def test_lifecycles_use_only_the_vocabulary() -> None:

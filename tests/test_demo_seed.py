@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db.session import new_session
 from app.demo.seed import DEMO_ORGANISATIONS, count_areas, load_demo
 from gis.demo.areas import DEMO_SOURCE, generate_hazardous_areas
+from tests.accounts import client_for, make_account
 from tests.conftest import RECORD_TABLES
 
 AREAS = 300
@@ -136,7 +136,7 @@ def test_the_demo_can_be_ranked_under_every_default_scenario(demo: Session) -> N
     from app.main import app
 
     demo.commit()  # end this session's read transaction: the API works on its own connections
-    client = TestClient(app)
+    client = client_for(app, make_account("viewer"))
     for scenario in ("humanitarian", "agricultural recovery", "infrastructure"):
         response = client.get("/api/v1/priorities", params={"scenario": scenario, "limit": 5})
         assert response.status_code == 200, response.text

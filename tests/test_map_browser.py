@@ -1,19 +1,17 @@
-"""The dashboard and the API docs in headless Chromium, with every request off 127.0.0.1 blocked and counted."""
+"""The dashboard and the API docs in headless Chromium, with every request off 127.0.0.1 blocked and counted.
+
+The browser logs in as the information manager first (the pages are behind the login);
+tests/test_login_browser.py covers the login itself and the other roles' views.
+"""
 
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from playwright.sync_api import Locator, Page
 from sqlalchemy import text
 
@@ -21,21 +19,14 @@ from app.dashboard.symbology import RANK_BANDS
 from app.db.session import new_session
 from app.demo.seed import load_demo
 from app.main import app
+from tests.accounts import make_account
+from tests.browser import OfflinePage, launch, live_server
+from tests.browser import offline_page as new_offline_page
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium phones home at start-up (and is refused here).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEMO_AREAS = 300
 RANK_COLOURS = [colour for _, colour in RANK_BANDS]
 HIGHLIGHT = "#00B3FF"  # the selected area's outline (dashboard.js)
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -43,52 +34,20 @@ def server(db: None) -> Iterator[str]:
     """The app on a free loopback port, serving the test database with demo data."""
     with new_session() as session:
         load_demo(session, areas=DEMO_AREAS, seed=7)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-
-
-@dataclass
-class OfflinePage:
-    """A Chromium page whose requests off 127.0.0.1 are blocked and recorded, as are JS errors."""
-
-    page: Page
-    blocked: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name))
+    with live_server(app) as url:
+        yield url
 
 
 @pytest.fixture
-def offline_page() -> Iterator[OfflinePage]:
-    from playwright.sync_api import Route, sync_playwright
+def offline_page(server: str) -> Iterator[OfflinePage]:
+    """A page logged in as the information manager, that may reach the test server only."""
+    from playwright.sync_api import sync_playwright
 
+    make_account("admin", username="im.browser", password=PASSWORD)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        result = OfflinePage(browser.new_page(viewport={"width": 1366, "height": 768}))
-
-        def only_loopback(route: Route) -> None:
-            if urlparse(route.request.url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                result.blocked.append(route.request.url)
-                route.abort()
-
-        result.page.route("**/*", only_loopback)
-        result.page.on("pageerror", lambda error: result.errors.append(str(error)))
-        result.page.on("console", lambda msg: result.errors.append(msg.text) if msg.type == "error" else None)
+        browser = launch(pw)
+        result = new_offline_page(browser, server)
+        result.log_in("im.browser", PASSWORD)
         yield result
         browser.close()
 

@@ -1,9 +1,10 @@
 """`/api/v1/accidents`: explosive-ordnance accidents and their victims as GeoJSON.
 
-Personal data rule (docs/mine-action.md §7): a victim's name and contact are accepted on creation,
-stored in `victim_identity`, and returned by no endpoint; responses carry only each victim's
-outcome, sex, age band and role, and the killed/injured counts. Reading identities belongs to
-a restricted role that the security step adds.
+Personal data rule (docs/mine-action.md §7): a victim's name and contact are accepted on creation
+and stored sealed in `victim_identity`; every response here carries only each victim's outcome,
+sex, age band and role, and the killed/injured counts. The one exception is
+`GET /api/v1/accidents/{id}/identities`: admins only (capability read.victim_identities), logged,
+never cached. Deleting an accident erases its victims' identities.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.etags import IfMatch, tagged
 from app.api.params import comma_list, page_limit, parse_bbox
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
 from app.domain.vocabulary import ACCIDENT_TYPES
-from app.schemas.accident import AccidentCollection, AccidentCreate, AccidentFeature
+from app.schemas.accident import AccidentCollection, AccidentCreate, AccidentFeature, VictimIdentityPublic
 from app.services.pagination import decode_cursor
 from app.services.registry import accidents as service
 
@@ -58,9 +60,9 @@ def list_accidents(
 
 
 @router.post("", status_code=201, response_class=JSONBody, responses={**ERRORS, 201: FEATURE_DOC[200]})
-def create_accident(body: AccidentCreate, session: SessionDep, user: CurrentUser) -> JSONBody:
+def create_accident(body: AccidentCreate, session: SessionDep, actor: Caller) -> JSONBody:
     """Record an accident and its victims at once; victims' names and contacts are stored but never returned."""
-    accident_id = service.create_accident(session, body, user=user)
+    accident_id = service.create_accident(session, body, actor=actor)
     headers = {"Location": f"{router.prefix}/{accident_id}"}
     body_out = feature(service.get_accident(session, accident_id))
     return JSONBody(body_out, status_code=201, media_type=GEOJSON, headers=headers)
@@ -73,14 +75,33 @@ def get_accident(accident_id: int, session: SessionDep) -> JSONBody:
     return tagged(JSONBody(feature(row), media_type=GEOJSON), row["id"], row["updated_at"])
 
 
+@router.get(
+    "/{accident_id}/identities",
+    response_model=list[VictimIdentityPublic],
+    responses={
+        403: {"description": "Only admins read victims' names and contacts"},
+        404: ERRORS[404],
+        409: {"description": "MAIS_IDENTITY_KEY is not the key the identities were sealed with"},
+        410: ERRORS[410],
+    },
+)
+def list_identities(
+    accident_id: int, session: SessionDep, actor: Caller, response: Response
+) -> list[VictimIdentityPublic]:
+    """The accident's victims with their names and contacts (admins only; every read is logged)."""
+    victims = service.list_identities(session, accident_id, actor=actor)
+    response.headers["Cache-Control"] = "no-store"
+    return [VictimIdentityPublic.model_validate(victim) for victim in victims]
+
+
 @router.delete("/{accident_id}", status_code=204, responses={404: ERRORS[404], 410: ERRORS[410]})
 def delete_accident(
     accident_id: int,
     session: SessionDep,
-    user: CurrentUser,
+    actor: Caller,
     if_match: IfMatch,
     reason: Annotated[str | None, Query(description="why the record is withdrawn")] = None,
 ) -> Response:
     """Mark an accident deleted; it stays in the database with who, when and why (412 if it changed meanwhile)."""
-    service.delete_accident(session, accident_id, user=user, reason=reason, if_match=if_match)
+    service.delete_accident(session, accident_id, actor=actor, reason=reason, if_match=if_match)
     return Response(status_code=204)

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.etags import IfMatch, tagged
 from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
@@ -56,9 +57,9 @@ def list_activities(
 
 
 @router.post("", status_code=201, response_model=ActivityPublic, responses=ERRORS)
-def create_activity(body: ActivityCreate, session: SessionDep, user: CurrentUser) -> ActivityPublic:
+def create_activity(body: ActivityCreate, session: SessionDep, actor: Caller) -> ActivityPublic:
     """Record an activity; one under way moves its open areas to worked on."""
-    activity_id = service.create_activity(session, body, user=user)
+    activity_id = service.create_activity(session, body, actor=actor)
     return ActivityPublic.model_validate(dict(service.get_activity(session, activity_id)))
 
 
@@ -73,12 +74,12 @@ def update_activity(
     activity_id: int,
     body: ActivityFields,
     session: SessionDep,
-    user: CurrentUser,
+    actor: Caller,
     if_match: IfMatch,
     response: Response,
 ) -> ActivityPublic:
     """Correct an activity or move it along planned → ongoing ⇄ suspended → completed (or cancelled)."""
-    service.update_activity(session, activity_id, body, user=user, if_match=if_match)
+    service.update_activity(session, activity_id, body, actor=actor, if_match=if_match)
     return _tagged(ActivityPublic.model_validate(dict(service.get_activity(session, activity_id))), response)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from app.api.access import Caller
 from app.api.deps import SessionDep, SettingsDep
 from app.api.params import page_limit
 from app.api.responses import page_links, split_page
@@ -23,7 +24,11 @@ def audit_trail(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: Annotated[str | None, Query(description="Changes made by this user")] = None,
+    actor: Caller,
+    user: Annotated[str | None, Query(description="Changes made by this user (username)")] = None,
+    organisation_id: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="Changes made by users of this organisation")
+    ] = None,
     entity: Annotated[
         str | None, Query(description="Changes to this kind of record", examples=["hazardous_area"])
     ] = None,
@@ -41,8 +46,16 @@ def audit_trail(
     One record's history: `?entity=hazardous_area&record_id=12`; what was deleted: `?action=delete`.
     """
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
-    flt = AuditFilter(user=user, entity=entity, record_id=record_id, action=action, since=since, until=until)
-    rows = list_entries(session, flt, after_id=decode_cursor(cursor), limit=size + 1)
+    flt = AuditFilter(
+        user=user,
+        organisation_id=organisation_id,
+        entity=entity,
+        record_id=record_id,
+        action=action,
+        since=since,
+        until=until,
+    )
+    rows = list_entries(session, flt, actor=actor, after_id=decode_cursor(cursor), limit=size + 1)
     page, more = split_page(rows, size)
     return AuditPage(
         items=[AuditEntryPublic.model_validate(e) for e in page],

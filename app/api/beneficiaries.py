@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from app.api.deps import CurrentUser, SessionDep
+from app.api.access import Caller
+from app.api.deps import SessionDep
 from app.schemas.funding import BeneficiaryCountCreate, BeneficiaryCountPublic
 from app.services.funding import agreements as service
 
@@ -16,10 +17,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {404: {"description": "No such task"},
 
 @router.post("", status_code=201, response_model=BeneficiaryCountPublic, responses=ERRORS)
 def add_beneficiaries(
-    task_id: int, body: BeneficiaryCountCreate, session: SessionDep, user: CurrentUser
+    task_id: int, body: BeneficiaryCountCreate, session: SessionDep, actor: Caller
 ) -> BeneficiaryCountPublic:
     """Record direct or indirect beneficiaries of a task by women, men, girls and boys."""
-    row = service.add_beneficiaries(session, task_id, body, user=user)
+    row = service.add_beneficiaries(session, task_id, body, actor=actor)
     return BeneficiaryCountPublic.model_validate(row, from_attributes=True)
 
 

@@ -6,13 +6,15 @@ import logging
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from app.api.access import current_actor
 from app.config import Settings, get_settings
 from app.db.audit import audit_session
 from app.db.models import PriorityRun
 from app.db.session import new_session
+from app.domain.access import Actor
 from app.services.priorities.ranking import refresh
 
 log = logging.getLogger(__name__)
@@ -20,18 +22,6 @@ log = logging.getLogger(__name__)
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Rounds of rescoring one write may do for writes that queued areas while it scored.
 MAX_ROUNDS = 5
-
-
-def _user_named(x_user: str | None) -> str:
-    # Until authentication lands (security step) the caller names itself; recorded on every write.
-    return (x_user or "anonymous").strip() or "anonymous"
-
-
-def _current_user(x_user: Annotated[str | None, Header(description="Who makes the change")] = None) -> str:
-    return _user_named(x_user)
-
-
-CurrentUser = Annotated[str, Depends(_current_user)]
 
 
 def _unit_of_work(request: Request) -> Iterator[Session]:
@@ -44,7 +34,9 @@ def _unit_of_work(request: Request) -> Iterator[Session]:
     """
     with new_session() as session:
         if request.method in WRITES:
-            audit_session(session, user=_user_named(request.headers.get("x-user")), request=_named(request))
+            # The route's guard has named the caller (app/api/access.py); the login form has none yet.
+            actor = current_actor(request)
+            audit_session(session, actor=actor or Actor(name="anonymous", role="public"), request=_named(request))
         yield session  # an exception from the route leaves here: closing the session rolls back
         if request.method not in WRITES:
             return
@@ -63,7 +55,8 @@ def _rescore(session: Session, request: Request) -> None:
     round commits (releasing the lock) and looks again, for areas queued by writers that found
     the lock taken meanwhile.
     """
-    user = _user_named(request.headers.get("x-user"))
+    actor = current_actor(request)
+    user = actor.name if actor else "anonymous"
     for _ in range(MAX_ROUNDS):
         runs = refresh(session, user=user, wait=False)
         session.commit()

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
@@ -24,9 +25,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("", status_code=201, response_class=JSONBody, responses=ERRORS)
-def record_find(body: DeviceFoundCreate, session: SessionDep, user: CurrentUser) -> JSONBody:
+def record_find(body: DeviceFoundCreate, session: SessionDep, actor: Caller) -> JSONBody:
     """Record a find; it never releases land, and in a closed area it reopens the record (with a reason)."""
-    find_id = service.record_find(session, body, user=user)
+    find_id = service.record_find(session, body, actor=actor)
     headers = {"Location": f"{router.prefix}/{find_id}"}
     return JSONBody(feature(service.get_find(session, find_id)), status_code=201, media_type=GEOJSON, headers=headers)
 

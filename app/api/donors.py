@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.params import page_limit
 from app.api.responses import page_links, split_page
 from app.schemas.funding import DonorCreate, DonorPage, DonorPublic
@@ -36,9 +37,9 @@ def list_donors(
 
 
 @router.post("", status_code=201, response_model=DonorPublic, responses={409: ERRORS[409]})
-def create_donor(body: DonorCreate, session: SessionDep, user: CurrentUser) -> DonorPublic:
+def create_donor(body: DonorCreate, session: SessionDep, actor: Caller) -> DonorPublic:
     """Register a donor."""
-    return DonorPublic.model_validate(service.create_donor(session, body, user=user), from_attributes=True)
+    return DonorPublic.model_validate(service.create_donor(session, body, actor=actor), from_attributes=True)
 
 
 @router.get("/{donor_id}", response_model=DonorPublic, responses={404: ERRORS[404], 410: ERRORS[410]})

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.api.json_body import JSONBody
-from app.domain.errors import AppError, Conflict, Gone, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from app.domain.errors import (
+    AppError,
+    Conflict,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthenticated,
+)
 from app.logging import request_id
 from gis.geometry import GeometryError, GeometryTooComplex
 
@@ -22,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # The most specific class wins: IllegalTransition is a Conflict, GeometryTooComplex a GeometryError.
 STATUS: dict[type[Exception], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
     NotFound: 404,
     Gone: 410,
     Conflict: 409,
@@ -43,11 +57,21 @@ def _body(detail: str, **context: Any) -> dict[str, Any]:
     return {"detail": detail, **context}
 
 
+def _to_login(request: Request, error: Unauthenticated) -> Response:
+    """A browser opening a page goes to the login form (and back after); anything else gets a 401 that says how."""
+    if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    return JSONBody(_body(error.detail), status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain, geometry and database errors to 4xx answers with a reason, and log the safety nets."""
 
     @app.exception_handler(AppError)
-    async def _app_error(_: Request, error: AppError) -> JSONBody:
+    async def _app_error(request: Request, error: AppError) -> Response:
+        if isinstance(error, Unauthenticated):
+            return _to_login(request, error)
         return JSONBody(_body(error.detail, **error.context), status_code=status_of(error))
 
     @app.exception_handler(GeometryError)

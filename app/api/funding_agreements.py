@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.params import page_limit
 from app.api.responses import page_links, split_page
 from app.schemas.funding import (
@@ -53,9 +54,9 @@ def list_agreements(
 
 
 @router.post("", status_code=201, response_model=FundingAgreementPublic, responses=ERRORS)
-def create_agreement(body: FundingAgreementCreate, session: SessionDep, user: CurrentUser) -> FundingAgreementPublic:
+def create_agreement(body: FundingAgreementCreate, session: SessionDep, actor: Caller) -> FundingAgreementPublic:
     """Record a grant from a donor to an organisation (amount ≥ 0, ISO 4217 currency, ordered period)."""
-    agreement_id = service.create_agreement(session, body, user=user)
+    agreement_id = service.create_agreement(session, body, actor=actor)
     return FundingAgreementPublic.model_validate(service.get_agreement(session, agreement_id))
 
 
@@ -66,18 +67,18 @@ def get_agreement(agreement_id: int, session: SessionDep) -> FundingAgreementPub
 
 
 @router.post("/{agreement_id}/tasks", status_code=204, responses=ERRORS)
-def fund_tasks(agreement_id: int, body: TaskLinks, session: SessionDep, user: CurrentUser) -> Response:
+def fund_tasks(agreement_id: int, body: TaskLinks, session: SessionDep, actor: Caller) -> Response:
     """Fund tasks of the agreement's organisation; a task has at most one agreement."""
-    service.fund_tasks(session, agreement_id, body.task_ids, user=user)
+    service.fund_tasks(session, agreement_id, body.task_ids, actor=actor)
     return Response(status_code=204)
 
 
 @router.post("/{agreement_id}/expenditure", status_code=201, response_model=ExpenditurePublic, responses=ERRORS)
 def add_expenditure(
-    agreement_id: int, body: ExpenditureCreate, session: SessionDep, user: CurrentUser
+    agreement_id: int, body: ExpenditureCreate, session: SessionDep, actor: Caller
 ) -> ExpenditurePublic:
     """Record spending for one reporting period inside the agreement (periods may not overlap)."""
-    row = service.add_expenditure(session, agreement_id, body, user=user)
+    row = service.add_expenditure(session, agreement_id, body, actor=actor)
     return ExpenditurePublic.model_validate(row, from_attributes=True)
 
 

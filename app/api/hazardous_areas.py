@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.etags import IfMatch, tagged
 from app.api.params import area_filter, page_limit
 from app.api.responses import GEOJSON, JSONBody, feature, feature_collection
@@ -54,10 +55,10 @@ def list_hazardous_areas(
 
 @router.post("", status_code=201, response_class=JSONBody, responses={**ERRORS, 201: FEATURE_DOC[200]})
 def create_hazardous_area(
-    body: HazardousAreaCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    body: HazardousAreaCreate, session: SessionDep, settings: SettingsDep, actor: Caller
 ) -> JSONBody:
     """Record a hazardous area from a GeoJSON Feature; the response lists any geometry repairs."""
-    area_id, clean = service.create_area(session, body, user=user, max_vertices=settings.max_vertices)
+    area_id, clean = service.create_area(session, body, actor=actor, max_vertices=settings.max_vertices)
     return _written(session, area_id, clean, status_code=201, location=f"{router.prefix}/{area_id}")
 
 
@@ -74,12 +75,12 @@ def update_hazardous_area(
     body: HazardousAreaUpdate,
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    actor: Caller,
     if_match: IfMatch,
 ) -> Response:
     """Correct some attributes and/or the geometry of an area (412 if it changed since you read it)."""
     _, clean = service.update_area(
-        session, area_id, body, user=user, max_vertices=settings.max_vertices, if_match=if_match
+        session, area_id, body, actor=actor, max_vertices=settings.max_vertices, if_match=if_match
     )
     return _written(session, area_id, clean, status_code=200)
 
@@ -88,12 +89,12 @@ def update_hazardous_area(
 def delete_hazardous_area(
     area_id: int,
     session: SessionDep,
-    user: CurrentUser,
+    actor: Caller,
     if_match: IfMatch,
     reason: Annotated[str | None, Query(description="why the record is withdrawn")] = None,
 ) -> Response:
     """Mark an area deleted; it stays in the database with who, when and why (412 if it changed since you read it)."""
-    service.delete_area(session, area_id, user=user, reason=reason, if_match=if_match)
+    service.delete_area(session, area_id, actor=actor, reason=reason, if_match=if_match)
     return Response(status_code=204)
 
 
@@ -110,27 +111,27 @@ def _written(
 
 
 @router.post("/{area_id}/restore", response_class=JSONBody, responses={**FEATURE_DOC, 404: ERRORS[404]})
-def restore_hazardous_area(area_id: int, session: SessionDep, user: CurrentUser) -> JSONBody:
+def restore_hazardous_area(area_id: int, session: SessionDep, actor: Caller) -> JSONBody:
     """Undo a deletion: the area comes back exactly as it was (the audit trail records the restoration)."""
-    service.restore_area(session, area_id, user=user)
+    service.restore_area(session, area_id, actor=actor)
     return _written(session, area_id, None, status_code=200)
 
 
 @router.post("/{area_id}/status", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
-def change_status(area_id: int, body: StatusChange, session: SessionDep, user: CurrentUser) -> JSONBody:
+def change_status(area_id: int, body: StatusChange, session: SessionDep, actor: Caller) -> JSONBody:
     """Move an area along its lifecycle; 409 names the current state and the allowed ones."""
-    lifecycle.set_status(session, area_id, body, user=user)
+    lifecycle.set_status(session, area_id, body, actor=actor)
     return _written(session, area_id, None, status_code=200)
 
 
 @router.post("/{area_id}/classification", response_class=JSONBody, responses={**ERRORS, **FEATURE_DOC})
-def change_classification(area_id: int, body: ClassificationChange, session: SessionDep, user: CurrentUser) -> JSONBody:
+def change_classification(area_id: int, body: ClassificationChange, session: SessionDep, actor: Caller) -> JSONBody:
     """Reclassify: SHA → CHA on direct evidence, CHA → SHA only with a reason."""
-    lifecycle.set_classification(session, area_id, body, user=user)
+    lifecycle.set_classification(session, area_id, body, actor=actor)
     return _written(session, area_id, None, status_code=200)
 
 
 @router.get("/{area_id}/timeline", response_model=Timeline, responses={404: ERRORS[404], 410: ERRORS[410]})
-def area_timeline(area_id: int, session: SessionDep) -> dict[str, Any]:
+def area_timeline(area_id: int, session: SessionDep, actor: Caller) -> dict[str, Any]:
     """Report, tasks, activities, releases, finds, accidents and status changes in date order."""
-    return timeline(session, area_id)
+    return timeline(session, area_id, actor=actor)

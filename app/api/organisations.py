@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.etags import IfMatch, tagged
 from app.api.params import comma_list, page_limit
 from app.api.responses import page_links, split_page
@@ -51,9 +52,9 @@ def list_organisations(
 
 
 @router.post("", status_code=201, response_model=OrganisationPublic, responses={409: ERRORS[409]})
-def create_organisation(body: OrganisationCreate, session: SessionDep, user: CurrentUser) -> OrganisationPublic:
+def create_organisation(body: OrganisationCreate, session: SessionDep, actor: Caller) -> OrganisationPublic:
     """Register an organisation."""
-    org = service.create_organisation(session, body, user=user)
+    org = service.create_organisation(session, body, actor=actor)
     return OrganisationPublic.model_validate(org, from_attributes=True)
 
 
@@ -67,18 +68,18 @@ def get_organisation(org_id: int, session: SessionDep, response: Response) -> Or
 
 @router.patch("/{org_id}", response_model=OrganisationPublic, responses=ERRORS)
 def update_organisation(
-    org_id: int, body: OrganisationFields, session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
+    org_id: int, body: OrganisationFields, session: SessionDep, actor: Caller, if_match: IfMatch, response: Response
 ) -> OrganisationPublic:
     """Correct some attributes of an organisation (412 if it changed since you read it)."""
-    org = service.update_organisation(session, org_id, body, user=user, if_match=if_match)
+    org = service.update_organisation(session, org_id, body, actor=actor, if_match=if_match)
     tagged(response, org.id, org.updated_at)
     return OrganisationPublic.model_validate(org, from_attributes=True)
 
 
 @router.delete("/{org_id}", status_code=204, responses={404: ERRORS[404], 410: ERRORS[410]})
 def delete_organisation(
-    org_id: int, session: SessionDep, user: CurrentUser, if_match: IfMatch, reason: str | None = None
+    org_id: int, session: SessionDep, actor: Caller, if_match: IfMatch, reason: str | None = None
 ) -> Response:
     """Mark an organisation deleted; it stays with who, when and why (412 if it changed since you read it)."""
-    service.delete_organisation(session, org_id, user=user, reason=reason, if_match=if_match)
+    service.delete_organisation(session, org_id, actor=actor, reason=reason, if_match=if_match)
     return Response(status_code=204)

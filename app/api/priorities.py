@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.etags import IfMatch, tagged
 from app.api.params import area_filter, page_limit
 from app.schemas.priority import Ranking, ScenarioCreate, ScenarioPublic, ScenarioUpdate, ScenarioVersion
@@ -33,9 +34,9 @@ def list_scenarios(session: SessionDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/v1/priority-scenarios", status_code=201, response_model=ScenarioPublic)
-def create_scenario(body: ScenarioCreate, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def create_scenario(body: ScenarioCreate, session: SessionDep, actor: Caller) -> dict[str, Any]:
     """A new scenario (version 1); unknown criteria, negative weights or unknown parameters are a 422."""
-    scenario_id = scenarios.create_scenario(session, body, user=user)
+    scenario_id = scenarios.create_scenario(session, body, actor=actor)
     return scenarios.public(session, scenarios.live_scenario(session, scenario_id))
 
 
@@ -50,12 +51,12 @@ def update_scenario(
     scenario_id: int,
     body: ScenarioUpdate,
     session: SessionDep,
-    user: CurrentUser,
+    actor: Caller,
     if_match: IfMatch,
     response: Response,
 ) -> dict[str, Any]:
     """New weights or parameters make a new version; earlier rankings keep naming the version they used."""
-    scenarios.update_scenario(session, scenario_id, body, user=user, if_match=if_match)
+    scenarios.update_scenario(session, scenario_id, body, actor=actor, if_match=if_match)
     return _tagged(session, scenario_id, response)
 
 
@@ -139,11 +140,10 @@ def compare(
 
 
 @router.post("/api/v1/priorities/recompute")
-def recompute(session: SessionDep, user: CurrentUser, scenario: str | None = None) -> list[dict[str, Any]]:
+def recompute(session: SessionDep, actor: Caller, scenario: str | None = None) -> list[dict[str, Any]]:
     """A full run now, for one scenario or all of them."""
     chosen = [scenarios.scenario_named(session, scenario)] if scenario else scenarios.live_scenarios(session)
-    service.lock_scoring(session)  # waits for a rescoring in progress: a requested run is worth the wait
-    runs = [service.run(session, s, user=user, reason="requested") for s in chosen]
+    runs = service.recompute(session, chosen, actor=actor)
     return [
         {
             "run_id": r.id,

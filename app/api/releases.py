@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
@@ -28,7 +29,7 @@ FEATURE_DOC: dict[int | str, dict[str, Any]] = {200: {"model": ReleaseFeature, "
 
 
 @router.post("", status_code=201, response_class=JSONBody, responses={**ERRORS, 201: FEATURE_DOC[200]})
-def record_release(body: ReleaseCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> JSONBody:
+def record_release(body: ReleaseCreate, session: SessionDep, settings: SettingsDep, actor: Caller) -> JSONBody:
     """Record released land: clipped to the area, counted once, the area's account and status updated.
 
     The response's geometry is the land this release counts; `outside_area_m2` and
@@ -36,7 +37,7 @@ def record_release(body: ReleaseCreate, session: SessionDep, settings: SettingsD
     account after it. A release dated before the area's latest information is accepted and
     flagged; it never rolls the summary back.
     """
-    done = service.record_release(session, body, user=user, max_vertices=settings.max_vertices)
+    done = service.record_release(session, body, actor=actor, max_vertices=settings.max_vertices)
     area = get_area(session, body.properties.hazardous_area_id)
     account = {k: area[k] for k in ("status", "original_area_m2", "remaining_area_m2", "information_date")}
     payload = feature(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from app.api.access import Caller
 from app.api.deps import SessionDep
 from app.api.json_body import JSONBody
 from app.domain.errors import NotFound
@@ -17,6 +18,7 @@ from app.reporting.render.tables import TABLES
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "A donor officer asked for another donor's report or agreement"},
     404: {"description": "No such table or format"},
     422: {"description": "A filter is malformed, refers to nothing, or date_to is before date_from"},
 }
@@ -35,27 +37,30 @@ def list_tables() -> JSONBody:
 
 
 @router.get("/donor", response_class=JSONBody, responses=ERRORS)
-def donor_report(session: SessionDep, flt: Filters) -> JSONBody:
-    """Every figure of the report, with its filters and the time the data is as of."""
-    return JSONBody(build_report(session, flt).as_json())
+def donor_report(session: SessionDep, actor: Caller, flt: Filters) -> JSONBody:
+    """Every figure of the report, with its filters and the time the data is as of.
+
+    A donor officer's report covers what its donor funds, whether or not it gives `donor_id`.
+    """
+    return JSONBody(build_report(session, flt, actor=actor).as_json())
 
 
 @router.get("/donor/{table}.csv", responses=ERRORS)
-def donor_report_table(table: str, session: SessionDep, flt: Filters) -> Response:
+def donor_report_table(table: str, session: SessionDep, actor: Caller, flt: Filters) -> Response:
     """One table as CSV with an HXL hashtag row under the header."""
     if table not in TABLES:
         raise NotFound(f"no report table {table!r}; tables: {', '.join(TABLES)}")
-    body = csv_hxl.table_csv(build_report(session, flt), table)
+    body = csv_hxl.table_csv(build_report(session, flt, actor=actor), table)
     headers = {"Content-Disposition": f'attachment; filename="{table}.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/donor.{extension}", responses=ERRORS)
-def donor_report_file(extension: str, session: SessionDep, flt: Filters) -> Response:
+def donor_report_file(extension: str, session: SessionDep, actor: Caller, flt: Filters) -> Response:
     """The report as `zip` (every table as CSV with HXL), `xlsx` (with charts) or `pdf` (with charts and map)."""
     fmt = FORMATS_BY_EXTENSION.get(extension) if extension != "json" else None
     if fmt is None:
         raise NotFound(f"no report format {extension!r}; use zip, xlsx or pdf (or /donor for JSON)")
-    body = fmt.render(build_report(session, flt, with_map=fmt.needs_map))
+    body = fmt.render(build_report(session, flt, actor=actor, with_map=fmt.needs_map))
     headers = {"Content-Disposition": f'attachment; filename="donor-report.{extension}"'}
     return Response(body, media_type=fmt.media_type, headers=headers)

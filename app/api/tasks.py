@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.access import Caller
+from app.api.deps import SessionDep, SettingsDep
 from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
@@ -25,9 +26,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("", status_code=201, response_class=JSONBody, responses=ERRORS)
-def create_task(body: TaskCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> JSONBody:
+def create_task(body: TaskCreate, session: SessionDep, settings: SettingsDep, actor: Caller) -> JSONBody:
     """Issue a tasking order; an assigned task that overlaps another active task is a 409 unless overridden."""
-    task_id = service.create_task(session, body, user=user, max_vertices=settings.max_vertices)
+    task_id = service.create_task(session, body, actor=actor, max_vertices=settings.max_vertices)
     headers = {"Location": f"{router.prefix}/{task_id}"}
     return JSONBody(feature(service.get_task(session, task_id)), status_code=201, media_type=GEOJSON, headers=headers)
 
@@ -63,18 +64,16 @@ def get_task(task_id: int, session: SessionDep) -> JSONBody:
 
 
 @router.post("/{task_id}/status", response_class=JSONBody, responses=ERRORS)
-def change_status(task_id: int, body: TaskStatusChange, session: SessionDep, user: CurrentUser) -> JSONBody:
+def change_status(task_id: int, body: TaskStatusChange, session: SessionDep, actor: Caller) -> JSONBody:
     """Move a task along its lifecycle; activating it checks overlap with every other active task."""
-    service.change_task_status(session, task_id, body, user=user)
+    service.change_task_status(session, task_id, body, actor=actor)
     return JSONBody(feature(service.get_task(session, task_id)), media_type=GEOJSON)
 
 
 @router.post("/{task_id}/progress-reports", status_code=201, response_model=ProgressSummary, responses=ERRORS)
-def add_progress_report(
-    task_id: int, body: ProgressReportCreate, session: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
+def add_progress_report(task_id: int, body: ProgressReportCreate, session: SessionDep, actor: Caller) -> dict[str, Any]:
     """Report one period's work; returns the task's totals, as of its newest period."""
-    service.add_progress_report(session, task_id, body, user=user)
+    service.add_progress_report(session, task_id, body, actor=actor)
     return service.progress_summary(session, task_id)
 
 

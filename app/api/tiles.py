@@ -1,4 +1,10 @@
-"""`/tiles`: Mapbox vector tiles of the big layers, with ETag and Cache-Control."""
+"""`/tiles`: Mapbox vector tiles of the big layers, with ETag and Cache-Control.
+
+The ETag is of the bytes the caller gets, so a 304 only ever confirms what that caller may read.
+A layer whose tiles differ by caller (released land: a donor sees what it funds) is `private`,
+revalidated on every use and varies by credentials: no shared cache, and no browser cache across
+a logout and another login, can hand one caller's tile to another.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,22 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app.api.access import Caller
 from app.api.deps import SessionDep
 from app.api.params import area_filter, comma_list
 from app.domain.errors import Invalid
 from app.domain.vocabulary import RELEASE_KINDS, TASK_STATUSES
 from app.services.area_filter import AreaFilter
-from app.services.dashboard.tiles import area_tile, tile
+from app.services.dashboard.tiles import area_tile, depends_on_caller, tile
 from app.services.priorities.scenarios import scenario_named
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MVT = "application/vnd.mapbox-vector-tile"
 TILE_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {MVT: {}}}}
+# Alike for every reader, yet behind the login: the browser may keep them a minute, a shared proxy never
+# (minefield maps are sensitive, docs/mine-action.md §7).
+SHARED = {"Cache-Control": "private, max-age=60"}
+PER_CALLER = {"Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
 LAYER_PATHS = {"releases": "releases", "tasks": "tasks", "context": "context"}
 Values = Annotated[list[str] | None, Query()]
 
@@ -38,7 +49,7 @@ def hazardous_area_tile(
     ranked list select the same areas.
     """
     scenario_id = scenario_named(session, scenario).id if scenario else None
-    return _answer(request, area_tile(session, z, x, y, flt, scenario_id=scenario_id))
+    return _answer(request, area_tile(session, z, x, y, flt, scenario_id=scenario_id), SHARED)
 
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response, responses=TILE_DOC)
@@ -49,6 +60,7 @@ def vector_tile(
     y: int,
     request: Request,
     session: SessionDep,
+    actor: Caller,
     status: Values = None,
     kind: Values = None,
     organisation_id: Values = None,
@@ -57,7 +69,8 @@ def vector_tile(
     """One MVT tile; the tile's layer is named like the path (`releases`, `tasks`, `context`); 304 when current.
 
     Filters: `kind` (releases), `status` and `organisation_id` (tasks), `layer` (context: road,
-    school, …).
+    school, …). Tasks need the right to read the register; a donor officer's released land is the
+    land released by work its donor funds.
     """
     name = LAYER_PATHS[layer]
     filters = {
@@ -70,7 +83,8 @@ def vector_tile(
         )
         if values
     }
-    return _answer(request, tile(session, name, z, x, y, filters))
+    content = tile(session, name, z, x, y, filters, actor=actor)
+    return _answer(request, content, PER_CALLER if depends_on_caller(name) else SHARED)
 
 
 def _ids(name: str, values: list[str] | None) -> list[int]:
@@ -82,10 +96,10 @@ def _ids(name: str, values: list[str] | None) -> list[int]:
     return [int(v) for v in items]
 
 
-def _answer(request: Request, content: bytes) -> Response:
+def _answer(request: Request, content: bytes, caching: dict[str, str]) -> Response:
     """The tile with an ETag of its bytes, or a 304 when the client already holds them."""
     etag = '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}
+    headers = {"ETag": etag, **caching}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(content, media_type=MVT, headers=headers)

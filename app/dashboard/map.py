@@ -2,6 +2,10 @@
 
 The page is server-rendered; app/dashboard/static/dashboard.js (small, local) wires the filters,
 the ranked list, the details panel and the headline figures to the JSON API and the tile URLs.
+Pages are built once per set of inputs and kept; who is looking (name, role, CSRF token) is added
+to the kept page on each request (app/dashboard/user.py), never built into it. The pieces every
+map page shares (`new_map`, `tile_layer`, `release_style`, `oblast_labels`, `finish`) serve the
+donor's page too (app/dashboard/donor_view.py).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from app.dashboard.assets import (
     VECTORGRID_JS,
 )
 from app.dashboard.symbology import CONTEXT_POINT, CONTEXT_STYLE, hazard_style_js, legend_html, palette
+from app.dashboard.user import HEAD_SLOT, USER_SLOT
 from gis.priorities import CRITERION_NAMES
 from gis.reference import load_hromadas
 
@@ -44,31 +49,37 @@ def build_dashboard(
     basemap_url: str | None,
     basemap_attribution: str = "",
     choices: dict[str, list[Any]],
+    accidents: bool = True,
+    figures: bool = True,
 ) -> str:
     """The whole dashboard page as HTML, every asset served by this app.
 
-    Folium takes a tenth of a second or more to build it, so pages are kept by their inputs: the
-    same extent, settings and filter choices give the same page.
+    `accidents` adds the accidents layer and `figures` the headline figures (for the roles that may
+    read them). Folium takes a tenth of a second or more to build it, so pages are kept by their
+    inputs: the same extent, settings, filter choices and parts give the same page.
     """
-    key = json.dumps([bounds, basemap_url, basemap_attribution, choices], default=str)
+    key = json.dumps([bounds, basemap_url, basemap_attribution, choices, accidents, figures], default=str)
     return _page(key)
 
 
 @lru_cache(maxsize=8)
 def _page(key: str) -> str:
-    bounds, basemap_url, basemap_attribution, choices = json.loads(key)
-    return _build(bounds=bounds, basemap_url=basemap_url, basemap_attribution=basemap_attribution, choices=choices)
+    bounds, basemap_url, basemap_attribution, choices, accidents, figures = json.loads(key)
+    fmap = new_map(bounds, basemap_url, basemap_attribution, panes=PANES)
+    return _build(fmap, choices=choices, accidents=accidents, figures=figures)
 
 
-def _build(
-    *,
+def new_map(
     bounds: list[float] | None,
     basemap_url: str | None,
     basemap_attribution: str,
-    choices: dict[str, list[Any]],
-) -> str:
+    *,
+    panes: dict[str, int],
+    fit_max_zoom: int | None = None,
+) -> folium.Map:
+    """An empty map with this app's assets, the base map if one is set, the view fitted to `bounds` and the panes."""
     # Canvas for the plain vector layers (1,469 settlement dots are slow as SVG); the tile layers draw
-    # SVG on their own (see _tiles), so clicks on areas keep working.
+    # SVG on their own (see tile_layer), so clicks on areas keep working.
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.5)
     fmap.options["max_zoom"] = 18  # folium gives max_zoom to its own base layer only; clustering needs the map's
     fmap.default_js = list(JS + MARKERCLUSTER_JS + VECTORGRID_JS + DASHBOARD_JS)
@@ -77,27 +88,33 @@ def _build(
         folium.TileLayer(basemap_url, attr=basemap_attribution or "base map", name="Base map").add_to(fmap)
     # Fit first: layers added before the view is set would fetch a round of world-zoom tiles.
     west, south, east, north = bounds or UKRAINE_BOUNDS
-    fmap.fit_bounds([[south, west], [north, east]])
-    for pane, z_index in PANES.items():
+    fmap.fit_bounds([[south, west], [north, east]], max_zoom=fit_max_zoom)
+    for pane, z_index in panes.items():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(fmap)
+    return fmap
+
+
+def _build(fmap: folium.Map, *, choices: dict[str, list[Any]], accidents: bool, figures: bool) -> str:
     # Hazards first: their tile requests then leave before the page builds its other layers.
     layers = {
-        "context": _tiles(
+        "context": tile_layer(
             "context",
             "Infrastructure and land use (from zoom 9)",
             _context_styles(),
             pane="context",
             min_zoom=DETAIL_ZOOM,
         ),
-        "hazards": _tiles("hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()}, pane="hazards"),
-        "released": _tiles(
+        "hazards": tile_layer(
+            "hazardous-areas", "Hazardous areas", {"hazardous_areas": hazard_style_js()}, pane="hazards"
+        ),
+        "released": tile_layer(
             "releases",
             "Released land (from zoom 9)",
-            {"releases": _release_style()},
+            {"releases": release_style()},
             pane="released",
             min_zoom=DETAIL_ZOOM,
         ),
-        "tasks": _tiles(
+        "tasks": tile_layer(
             "tasks",
             "Active tasks by operator (from zoom 9)",
             {"tasks": _task_style()},
@@ -108,24 +125,38 @@ def _build(
     }
     for key in ("hazards", "released", "tasks", "context"):
         layers[key].add_to(fmap)
-    _oblast_labels().add_to(fmap)
+    oblast_labels().add_to(fmap)
+    config = {
+        "view": "coordination",
+        "palette": palette(),
+        "criteria": list(CRITERION_NAMES),
+        "tiles": TILES.format(layer="hazardous-areas"),
+        "accidents": accidents,
+        "figures": figures,
+    }
+    body = [_sidebar(choices, figures=figures), legend_html(choices.get("operators", []))]
+    return finish(fmap, layers, title="Mine action dashboard", body=body, config=config)
+
+
+def finish(fmap: folium.Map, layers: dict[str, Any], *, title: str, body: list[str], config: dict[str, Any]) -> str:
+    """The page: a layer control, the map and its layers handed to dashboard.js, the panels and the config."""
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     _Bindings(fmap.get_name(), control.get_name(), {k: v.get_name() for k, v in layers.items()}).add_to(fmap)
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
     figure.header.add_child(Element('<meta name="viewport" content="width=device-width, initial-scale=1">'))
-    figure.title = "Mine action dashboard"
-    config = {"palette": palette(), "criteria": list(CRITERION_NAMES), "tiles": TILES.format(layer="hazardous-areas")}
-    figure.html.add_child(Element(_sidebar(choices)))
-    figure.html.add_child(Element(legend_html(choices.get("operators", []))))
+    figure.header.add_child(Element(HEAD_SLOT))  # the session's CSRF token goes here (app/dashboard/user.py)
+    figure.title = title
+    for html in body:
+        figure.html.add_child(Element(html))
     figure.html.add_child(
         Element(f'<script id="mais-config" type="application/json">{_json_for_script(config)}</script>')
     )
     return figure.render()
 
 
-def _tiles(
+def tile_layer(
     layer: str, name: str, styles: dict[str, str], *, pane: str, show: bool = True, query: str = "", min_zoom: int = 0
 ) -> VectorGridProtobuf:
     """A vector-tile layer drawn as SVG: VectorGrid's canvas renderer loses clicks with Leaflet ≥ 1.8 (issue #274)."""
@@ -142,10 +173,12 @@ def _tiles(
     return tiles
 
 
-def _release_style() -> str:
+def release_style() -> str:
+    """Released land by kind; land too small to see at the tile's zoom comes as a dot (see the releases tiles)."""
     return """function (p) {
         var colour = window.maisDashboard.palette.releaseKinds[p.kind];
-        return {fill: true, fillColor: colour, fillOpacity: 0.75, color: colour, weight: 1};
+        return {fill: true, fillColor: colour, fillOpacity: p.dot ? 0.9 : 0.75, color: p.dot ? '#1f1f1f' : colour,
+                weight: 1, radius: 4};
     }"""
 
 
@@ -215,16 +248,8 @@ def _options(pairs: list[Any], *, any_label: str) -> str:
     return "".join(items)
 
 
-def _sidebar(choices: dict[str, list[Any]]) -> str:
-    """The panel beside the map: headline figures, filters, the ranked list; and the details card."""
-    labelled = _labelled(choices)
-    scenarios = "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in choices.get("scenarios", []))
-    contamination = _options(choices.get("contamination_types", []), any_label="any contamination")
-    operators = _options(choices.get("operators", []), any_label="any operator")
-    return f"""
-<aside id="sidebar" aria-label="Dashboard">
-  <header><h1>Mine action dashboard</h1><span id="status" role="status" class="muted"></span></header>
-  <section id="headline" aria-label="Headline figures">
+# The headline figures (read.figures): dashboard.js fills them from /api/v1/dashboard/headline.
+_HEADLINE = """<section id="headline" aria-label="Headline figures">
     <div class="figure"><span class="value" data-figure="suspected_remaining_m2">…</span>
       <span class="label">SHA remaining</span></div>
     <div class="figure"><span class="value" data-figure="confirmed_remaining_m2">…</span>
@@ -236,6 +261,20 @@ def _sidebar(choices: dict[str, list[Any]]) -> str:
     <div class="figure"><span class="value" data-figure="devices_destroyed">…</span>
       <span class="label">devices destroyed</span></div>
   </section>
+"""
+
+
+def _sidebar(choices: dict[str, list[Any]], *, figures: bool) -> str:
+    """The panel beside the map: who is logged in, headline figures, filters, the ranked list; and the details card."""
+    labelled = _labelled(choices)
+    scenarios = "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in choices.get("scenarios", []))
+    contamination = _options(choices.get("contamination_types", []), any_label="any contamination")
+    operators = _options(choices.get("operators", []), any_label="any operator")
+    return f"""
+<aside id="sidebar" aria-label="Dashboard">
+  <header><h1>Mine action dashboard</h1><span id="status" role="status" class="muted"></span></header>
+  {USER_SLOT}
+  {_HEADLINE if figures else ""}
   <form id="filters" aria-label="Filters">
     <select name="oblast_code" aria-label="Oblast">{_options(labelled["oblasts"], any_label="all oblasts")}</select>
     <select name="raion_code" aria-label="Raion">{_options(labelled["raions"], any_label="all raions")}</select>
@@ -279,7 +318,7 @@ def _oblast_centres() -> list[tuple[str, float, float]]:
     return [(name, row.lat, row.lon) for name, row in centres.iterrows()]
 
 
-def _oblast_labels() -> folium.FeatureGroup:
+def oblast_labels() -> folium.FeatureGroup:
     """Oblast names as text on the map: orientation without a base map."""
     group = folium.FeatureGroup(name="Oblast names", control=True)
     for name, lat, lon in _oblast_centres():

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from app.api.access import Caller
 from app.api.deps import SessionDep, SettingsDep
 from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
+from app.dashboard.donor_view import build_donor_view
 from app.dashboard.map import build_dashboard
+from app.dashboard.user import for_user
+from app.domain.access import allowed
 from app.services.dashboard.figures import filter_choices
+from app.services.dashboard.funded import funded_release_extent
 from app.services.dashboard.map_layers import area_extent
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
@@ -19,6 +24,12 @@ router = APIRouter(tags=["dashboard"], include_in_schema=False)
 def home() -> RedirectResponse:
     """The dashboard is the front page."""
     return RedirectResponse("/map")
+
+
+@router.get("/openapi.json")
+def openapi_schema(request: Request) -> JSONResponse:
+    """The OpenAPI document of this API (for logged-in users and their tools)."""
+    return JSONResponse(request.app.openapi())
 
 
 @router.get("/docs", response_class=HTMLResponse)
@@ -34,12 +45,25 @@ def api_docs() -> HTMLResponse:
 
 
 @router.get("/map", response_class=HTMLResponse)
-def dashboard(session: SessionDep, settings: SettingsDep) -> HTMLResponse:
-    """The coordination dashboard: map, filters, ranked list, details and headline figures."""
-    page = build_dashboard(
-        bounds=area_extent(session),
-        basemap_url=settings.basemap_url,
-        basemap_attribution=settings.basemap_attribution,
-        choices=filter_choices(session),
-    )
-    return HTMLResponse(page)
+def dashboard(request: Request, session: SessionDep, settings: SettingsDep, actor: Caller) -> HTMLResponse:
+    """The coordination dashboard (map, filters, ranked list, details, figures); a donor's released land and report.
+
+    The page names who is logged in and carries the session's CSRF token, so it is never stored.
+    """
+    if actor.is_donor:
+        page = build_donor_view(
+            bounds=funded_release_extent(session, actor.donor_id) if actor.donor_id is not None else None,
+            basemap_url=settings.basemap_url,
+            basemap_attribution=settings.basemap_attribution,
+        )
+    else:
+        page = build_dashboard(
+            bounds=area_extent(session),
+            basemap_url=settings.basemap_url,
+            basemap_attribution=settings.basemap_attribution,
+            choices=filter_choices(session),
+            accidents=allowed(actor, "read.accidents"),
+            figures=allowed(actor, "read.figures"),
+        )
+    page = for_user(page, actor, csrf=getattr(request.state, "csrf", None))
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})

@@ -7,11 +7,12 @@ not on the services, a new model with who/when columns (`Created`, `Recorded`) i
 line of code.
 
 What it does not see: rows of models without those columns (the victims' aggregate rows, task
-deconfliction decisions, derived priority data), the victims' identities (personal data never goes
-into the trail), link rows and statements written by Core or bulk COPY (activity and task area
-links, demo seed, context loads), hard deletes (the API never deletes), and the command line (its
-commands do not set `audit_session`). Geometry is recorded as the SHA-256 of its WKB (shape only,
-normalised, so equal shapes hash alike); the m² columns beside it carry the measures.
+deconfliction decisions, derived priority data, browser sessions), the victims' identities
+(personal data never goes into the trail; password and token hashes show as "(secret)"), link rows
+and statements written by Core or bulk COPY (activity and task area links, demo seed, context
+loads), hard deletes (the API never deletes), and commands that do not set `audit_session`.
+Geometry is recorded as the SHA-256 of its WKB (shape only, normalised, so equal shapes hash
+alike); the m² columns beside it carry the measures.
 """
 
 from __future__ import annotations
@@ -28,16 +29,27 @@ from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.sql import ClauseElement
 
 from app.db.models import AuditChange, AuditEntry, Created, VictimIdentity
+from app.domain.access import Actor
 from app.logging import request_id
 
 # Columns the entry already says (who and when), or that follow from others.
-SKIPPED = frozenset({"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by", "label_point"})
+SKIPPED = frozenset(
+    {"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by", "label_point", "last_login_at"}
+)
+# Secrets (even hashed) never go into the trail: it says that one was set or changed, not what it is.
+SECRET = frozenset({"password_hash", "token_hash"})
+HIDDEN = "(secret)"
 NOT_AUDITED = (VictimIdentity,)
 
 
-def audit_session(session: Session, *, user: str, request: str) -> None:
-    """Record what this session changes, as done by `user` through `request` (e.g. "PATCH /api/v1/…")."""
-    session.info["audit"] = {"user": user, "request": request}
+def audit_session(session: Session, *, actor: Actor, request: str) -> None:
+    """Record what this session changes, as done by `actor` through `request` (e.g. "PATCH /api/v1/…")."""
+    session.info["audit"] = {
+        "user": actor.name,
+        "user_id": actor.user_id,
+        "organisation_id": actor.organisation_id,
+        "request": request,
+    }
 
 
 def _value(value: Any) -> Any:
@@ -67,7 +79,11 @@ def _columns(obj: Any) -> list[str]:
 
 def _created(obj: Any) -> dict[str, Any]:
     loaded = inspect(obj).dict
-    return {k: _value(loaded[k]) for k in _columns(obj) if k in loaded and k != "id"}
+    return {k: _shown(k, loaded[k]) for k in _columns(obj) if k in loaded and k != "id"}
+
+
+def _shown(key: str, value: Any) -> Any:
+    return HIDDEN if key in SECRET and value is not None else _value(value)
 
 
 def _changed(obj: Any) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
@@ -83,7 +99,7 @@ def _changed(obj: Any) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         new = history.added[0] if history.added else None
         if isinstance(new, ClauseElement) or _value(old) == _value(new):
             continue
-        before[key], after[key] = _value(old), _value(new)
+        before[key], after[key] = _shown(key, old), _shown(key, new)
     action = "update"
     marked = state.attrs["deleted_at"].history if "deleted_at" in state.mapper.attrs else None
     if marked is not None and marked.has_changes():
@@ -119,7 +135,13 @@ def _record(session: Session, _: UOWTransaction) -> None:
     who = session.info["audit"]
     connection = session.connection()
     if (entry_id := session.info.get("audit_entry_id")) is None:
-        entry = insert(AuditEntry).values(user_name=who["user"], request=who["request"], request_id=request_id.get())
+        entry = insert(AuditEntry).values(
+            user_name=who["user"],
+            user_id=who.get("user_id"),
+            organisation_id=who.get("organisation_id"),
+            request=who["request"],
+            request_id=request_id.get(),
+        )
         entry_id = session.info["audit_entry_id"] = connection.execute(entry.returning(AuditEntry.id)).scalar_one()
     recorded: dict[tuple[str, int], dict[str, Any]] = session.info.setdefault("audit_recorded", {})
     for obj, action, before, after in pending:

@@ -50,3 +50,11 @@ class IllegalTransition(Conflict):
         super().__init__(detail, current_status=current, allowed=allowed)
         self.current = current
         self.allowed = allowed
+
+
+class Unauthenticated(AppError):
+    """No valid credentials: the caller must log in (or send an API token) first."""
+
+
+class Forbidden(AppError):
+    """The caller is known but its role, or its organisation, does not allow this."""

@@ -65,6 +65,8 @@ LIVE_AREA_STATUSES: tuple[AreaStatus, ...] = ("open", "worked_on")
 ACTIVE_TASK_STATUSES: tuple[TaskStatus, ...] = ("assigned", "in_progress", "suspended")
 # Tasks on which work has started: they take progress reports.
 WORK_STARTED_TASK_STATUSES: tuple[TaskStatus, ...] = ("in_progress", "suspended", "completed")
+# Quality assurance of completed work: the authority's verdict, never the operator's own.
+QA_TASK_STATUSES: tuple[TaskStatus, ...] = ("qa_passed", "qa_failed")
 # Activities under way or done: they may release land, and they mark their areas worked on.
 WORKING_ACTIVITY_STATUSES: tuple[ActivityStatus, ...] = ("ongoing", "completed")
 # The land-release product each activity type yields (IMAS 07.11): NTS cancels, TS reduces,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.domain.access import Actor
 from app.domain.vocabulary import REACH_KINDS, RELEASE_KINDS
 from app.reporting import scope
 from app.reporting.filter import ReportFilter
@@ -39,20 +40,29 @@ MAX_PERIOD_DAYS = 3_660  # beyond ten years a monthly series shows only the mont
 
 
 def build_report(
-    session: Session, flt: ReportFilter, *, with_map: bool = False, on_step: Callable[[str], None] | None = None
+    session: Session,
+    flt: ReportFilter,
+    *,
+    actor: Actor | None = None,
+    with_map: bool = False,
+    on_step: Callable[[str], None] | None = None,
 ) -> Report:
     """Every figure of a report for `flt`, with its filters and the time the data is as of.
 
+    `actor` is who reads it (the API passes its caller; the command line reads the whole
+    programme): a donor officer's report covers only what its donor funds (`scope.for_actor`).
     `with_map` adds the map layers (for the PDF), read in the same snapshot as the figures;
     `on_step` is told the name of each of `STEPS` as it starts (for a progress display).
     The report reads one snapshot of committed data, so it must start the session's transaction:
     pass a session with none open (the caller ends it).
     """
+    if actor is not None:
+        flt = scope.for_actor(flt, actor)
     if session.in_transaction():
         raise RuntimeError("a report reads its own snapshot: pass a session with no transaction open")
     session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
     as_of: datetime = session.execute(text("SELECT now()")).scalar_one()
-    filters = scope.described(session, flt)
+    filters = scope.described(session, flt, actor)
     p = flt.params()
     step = on_step or (lambda _: None)
     step("released")

@@ -10,6 +10,9 @@ Attribution (documented in the README):
   agreement when a task of theirs covers the area;
 - expenditure belongs to its agreement only: it is not recorded by admin unit, so a report filtered
   by admin unit gives no cost per m².
+
+Who reads a report narrows it too (`for_actor`): a donor officer's report covers only the work its
+donor funds, whatever the query asks for (docs/mine-action.md §7).
 """
 
 from __future__ import annotations
@@ -19,13 +22,39 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Invalid
+from app.domain.access import Actor
+from app.domain.errors import Forbidden, Invalid
 from app.reporting.filter import ReportFilter
 
 
-def described(session: Session, flt: ReportFilter) -> dict[str, Any]:
-    """The filters with the names of what they refer to; an id that does not exist is a 422."""
+def for_actor(flt: ReportFilter, actor: Actor) -> ReportFilter:
+    """The filter `actor` may read: a donor officer's is its own donor's, asked for or not; another donor is a 403."""
+    if not actor.is_donor:
+        return flt
+    if actor.donor_id is None:
+        raise Forbidden("this donor account names no donor: ask the information manager to set its donor_id")
+    if flt.donor_id is not None and flt.donor_id != actor.donor_id:
+        raise Forbidden(
+            f"a donor officer reads the report of its own donor ({actor.donor_id}) only, not of donor {flt.donor_id}: "
+            "leave donor_id out or set it to your own",
+            donor_id=actor.donor_id,
+        )
+    return flt.model_copy(update={"donor_id": actor.donor_id})
+
+
+def described(session: Session, flt: ReportFilter, actor: Actor | None = None) -> dict[str, Any]:
+    """The filters with the names of what they refer to; an id that does not exist is a 422.
+
+    A donor officer may name only its own donor's agreements: another's reference is not its to read.
+    """
     out: dict[str, Any] = flt.model_dump()
+    if actor is not None and actor.is_donor and flt.agreement_id is not None:
+        sql = text("SELECT 1 FROM funding_agreement WHERE id = :id AND donor_id = :donor AND deleted_at IS NULL")
+        if session.execute(sql, {"id": flt.agreement_id, "donor": actor.donor_id}).scalar() is None:
+            raise Forbidden(
+                f"agreement_id {flt.agreement_id} is not an agreement of your donor ({actor.donor_id})",
+                donor_id=actor.donor_id,
+            )
     for key, table, label in (
         ("donor_id", "donor", "name"),
         ("agreement_id", "funding_agreement", "reference"),

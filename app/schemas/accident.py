@@ -1,8 +1,9 @@
 """Accident and victim request and response models, GeoJSON Feature shaped.
 
 Victims are described by aggregate attributes only. A victim's name and contact are personal
-data (docs/mine-action.md §7): accepted on creation, stored apart in `victim_identity`, and absent from
-every response model here, so no endpoint can return them by accident.
+data (docs/mine-action.md §7): accepted on creation, stored apart and sealed in `victim_identity`,
+and absent from every response model here but `VictimIdentityPublic`, which only the admins' route
+`GET /api/v1/accidents/{id}/identities` returns, so no other endpoint can return them by accident.
 """
 
 from __future__ import annotations
@@ -61,6 +62,14 @@ class VictimCreate(VictimPublic):
     contact: str | None = Field(
         None, description="Personal data: stored apart, never returned", json_schema_extra=WRITE_ONLY
     )
+
+
+class VictimIdentityPublic(VictimPublic):
+    """A victim with its name and contact: personal data, returned to admins only by the identities route."""
+
+    id: int = Field(description="The victim's id")
+    name: str | None = Field(description="Personal data; null if none was recorded")
+    contact: str | None = Field(description="Personal data; null if none was recorded")
 
 
 class AccidentFields(StrictModel):

@@ -27,6 +27,8 @@ class AuditEntryPublic(BaseModel):
     id: int
     at: datetime
     user_name: str
+    user_id: int | None
+    organisation_id: int | None
     request: str
     request_id: str | None
     changes: list[AuditChangePublic]

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.db.models import AuditChange, AuditEntry
+from app.domain.access import Actor, require
 from app.services.pagination import keyset_page
 
 
@@ -18,6 +19,7 @@ class AuditFilter:
     """Filters of the trail; None means any."""
 
     user: str | None = None
+    organisation_id: int | None = None
     entity: str | None = None
     record_id: int | None = None
     action: str | None = None
@@ -25,14 +27,19 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def list_entries(session: Session, flt: AuditFilter, *, after_id: int | None, limit: int) -> list[dict[str, Any]]:
-    """A page of entries in id (time) order, each with the changes the filter selects."""
+def list_entries(
+    session: Session, flt: AuditFilter, *, actor: Actor, after_id: int | None, limit: int
+) -> list[dict[str, Any]]:
+    """A page of entries in id (time) order, each with the changes the filter selects (admins and coordinators)."""
+    require(actor, "read.audit")
     on_changes = _change_conditions(flt)
     query = select(AuditEntry.__table__)
     if on_changes:
         query = query.where(AuditEntry.id.in_(select(AuditChange.entry_id).where(*on_changes)))
     if flt.user is not None:
         query = query.where(AuditEntry.user_name == flt.user)
+    if flt.organisation_id is not None:
+        query = query.where(AuditEntry.organisation_id == flt.organisation_id)
     if flt.since is not None:
         query = query.where(AuditEntry.at >= flt.since)
     if flt.until is not None:

@@ -1,6 +1,6 @@
 /* The dashboard's behaviour: filters drive the ranked list, the figures and the tile URLs; a row or an
-   area on the map opens the area's details. Plain ES5-level DOM code, no framework, no network beyond
-   this app. */
+   area on the map opens the area's details. A donor's page (config.view 'donor') shows its report's
+   figures beside the land it funds. Plain ES5-level DOM code, no framework, no network beyond this app. */
 (function () {
   'use strict';
 
@@ -20,6 +20,8 @@
     return Math.round(v).toLocaleString('en') + ' m²';
   }
 
+  function count(value) { return Math.round(Number(value || 0)).toLocaleString('en'); }
+
   function status(text, isError) {
     var node = document.getElementById('status');
     node.textContent = text || '';
@@ -27,18 +29,36 @@
   }
 
   function getJSON(url) {
-    return fetch(url, {headers: {Accept: 'application/json'}}).then(function (response) {
-      if (!response.ok) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          var detail = body && body.detail;
-          if (Array.isArray(detail)) {  // FastAPI validation errors: one entry per bad parameter
-            detail = detail.map(function (d) { return (d.loc || []).slice(-1)[0] + ': ' + d.msg; }).join('; ');
-          }
-          throw new Error(detail || (response.status + ' ' + response.statusText));
-        });
-      }
-      return response.json();
-    });
+    return fetch(url, {headers: {Accept: 'application/json'}}).then(answer);
+  }
+
+  // A change sent with the login cookie carries the page's CSRF token (the server refuses it otherwise).
+  dash.csrfToken = function () {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : null;
+  };
+
+  dash.send = function (method, url, body) {
+    var headers = {Accept: 'application/json'};
+    var token = dash.csrfToken();
+    if (token) { headers['X-CSRF-Token'] = token; }
+    if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
+    return fetch(url, {method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body)}).then(answer);
+  };
+
+  // The JSON of a good answer; for a refusal, an error carrying the server's reason.
+  function answer(response) {
+    if (!response.ok) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        var detail = body && body.detail;
+        if (Array.isArray(detail)) {  // FastAPI validation errors: one entry per bad parameter
+          detail = detail.map(function (d) { return (d.loc || []).slice(-1)[0] + ': ' + d.msg; }).join('; ');
+        }
+        throw new Error(detail || (response.status + ' ' + response.statusText));
+      });
+    }
+    return response.status === 204 ? null : response.json();
   }
 
   // The filter as a query string: the same parameters for the list, the figures and the tiles.
@@ -161,7 +181,7 @@
     var params = filterQuery();
     var generation = ++dash.generation;
     status('loading…');
-    var work = [loadHeadline(params, generation), loadList(params, generation),
+    var work = [config.figures ? loadHeadline(params, generation) : null, loadList(params, generation),
       loadBands(params, generation).then(function () { if (!stale(generation)) { refreshTiles(params); } })];
     return Promise.all(work).then(function () {
       if (!stale(generation)) {
@@ -295,15 +315,55 @@
     return layer;
   }
 
+  // The donor's figures: the headline of its report (the server narrows it to what the donor funds).
+  function showDonorReport(report) {
+    document.getElementById('donor-name').textContent = report.filters.donor || '';
+    Array.prototype.forEach.call(document.querySelectorAll('[data-report]'), function (node) {
+      var key = node.getAttribute('data-report');
+      var value = report.headline[key];
+      node.textContent = /_m2$/.test(key) ? count(value) + ' m²' : count(value);
+    });
+    var cost = document.getElementById('donor-cost');
+    cost.textContent = '';
+    var cents = {minimumFractionDigits: 2, maximumFractionDigits: 2};
+    cost.appendChild(table([['currency', 'spent', 'm² released', 'per m²']].concat(report.tables.cost.map(function (c) {
+      return [c.currency, count(c.expenditure), count(c.released_m2),
+        c.cost_per_m2 === null ? '–' : c.cost_per_m2.toLocaleString('en', cents)];
+    })), true));
+    var agreements = document.getElementById('donor-agreements');
+    agreements.textContent = '';
+    agreements.appendChild(table([['agreement', 'operator', 'm² released']].concat(report.tables.agreements.map(
+      function (a) { return [a.reference, a.organisation, count(a.released_m2)]; })), true));
+  }
+
+  function initDonor() {
+    window.maisLayers.released.on('click', function (e) {
+      var p = e.layer.properties;
+      var content = el('div');
+      content.appendChild(el('strong', {}, p.kind + ' · ' + count(p.area_m2) + ' m²'));
+      content.appendChild(el('div', {}, p.method.replace(/_/g, ' ') + ', ' + p.released_on));
+      L.popup().setLatLng(e.latlng).setContent(content).openOn(window.maisMap);
+    });
+    window.maisControl.addOverlay(settlementsLayer().addTo(window.maisMap), 'Settlements (hromada centres)');
+    status('loading…');
+    getJSON('/api/v1/reports/donor').then(function (report) {
+      showDonorReport(report);
+      status('as of ' + new Date(report.as_of).toLocaleString('en-GB', {dateStyle: 'medium', timeStyle: 'short'}));
+    }).catch(function (error) { status(error.message, true); });
+  }
+
   function init() {
     config = JSON.parse(document.getElementById('mais-config').textContent);
     dash.palette = config.palette;
+    if (window.innerWidth < 1280 || window.innerHeight < 800) { document.getElementById('legend').open = false; }
+    if (config.view === 'donor') { initDonor(); return; }
     form = document.getElementById('filters');
     scenarioSelect = document.getElementById('scenario');
     hazardsUrl = config.tiles;
-    if (window.innerWidth < 1280 || window.innerHeight < 800) { document.getElementById('legend').open = false; }
-    var accidents = accidentsLayer().addTo(window.maisMap);
-    window.maisControl.addOverlay(accidents, 'Accidents (clustered)');
+    if (config.accidents) {
+      var accidents = accidentsLayer().addTo(window.maisMap);
+      window.maisControl.addOverlay(accidents, 'Accidents (clustered)');
+    }
 
     form.addEventListener('change', function (event) {
       if (event.target.name === 'oblast_code' || event.target.name === 'raion_code') { narrowAdminChoices(); }

@@ -1,5 +1,6 @@
 """ORM models. Vocabulary follows IMAS and the IMSMA information model (docs/mine-action.md §2–3)."""
 
+from app.db.models.account import ApiToken, LoginSession, User
 from app.db.models.audit import AuditChange, AuditEntry
 from app.db.models.base import Base, Created, Lookup, Recorded
 from app.db.models.context import ContextFeature, ContextLayer, Settlement
@@ -22,6 +23,7 @@ from app.db.models.tasking import Task, TaskDeconfliction, TaskEvent, TaskProgre
 __all__ = [
     "Accident",
     "Activity",
+    "ApiToken",
     "AuditChange",
     "AuditEntry",
     "Base",
@@ -38,6 +40,7 @@ __all__ = [
     "FundingAgreement",
     "HazardousArea",
     "HazardousAreaEvent",
+    "LoginSession",
     "Lookup",
     "Method",
     "Organisation",
@@ -54,6 +57,7 @@ __all__ = [
     "TaskDeconfliction",
     "TaskEvent",
     "TaskProgressReport",
+    "User",
     "Victim",
     "VictimIdentity",
     "activity_hazardous_area",

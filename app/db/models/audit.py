@@ -21,6 +21,9 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.clock_timestamp(), index=True)
     user_name: Mapped[str] = mapped_column(Text)
+    # The account and its organisation; none for the command line and the demo seed.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     request: Mapped[str] = mapped_column(Text)  # e.g. "PATCH /api/v1/hazardous-areas/12"
     request_id: Mapped[str | None] = mapped_column(Text)
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Identity, Integer, SmallInteger, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Recorded
@@ -80,9 +90,12 @@ class Victim(Base):
 
 
 class VictimIdentity(Base):
-    """Personal data of a victim: its own table, for a restricted role only, never in lists or exports."""
+    """Personal data of a victim: its own table, admin only, never in lists or exports, deleted with its accident.
+
+    Name and contact are sealed together (Fernet, key MAIS_IDENTITY_KEY: app/services/registry/identities.py):
+    a copy of the database or a backup does not give them away.
+    """
 
     __tablename__ = "victim_identity"
     victim_id: Mapped[int] = mapped_column(ForeignKey("victim.id"), primary_key=True)
-    name: Mapped[str | None] = mapped_column(Text)
-    contact: Mapped[str | None] = mapped_column(Text)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Invalid
+from app.domain.access import Actor, Capability, require
+from app.domain.errors import Forbidden, Invalid
 from app.domain.vocabulary import SQL_VALUES
 from app.services.area_filter import AreaFilter, area_where
+from app.services.dashboard.funded import RELEASE_FUNDED_BY_DONOR
 from gis.units import WEB_MERCATOR_METRES_PER_PIXEL_Z0
 
 MAX_ZOOM = 22
@@ -27,6 +29,8 @@ class TileLayer:
 
     `columns` starts with `t.id`, the MVT feature id; the query repeats it, and ST_AsMVT turns a
     repeated id column into a property, because VectorGrid's click events see properties only.
+    `donor_scope` is the condition (donor bound as `:donor_id`) keeping a donor officer to the rows
+    its donor funds; a layer that has one answers differently by caller.
     """
 
     source: str  # FROM … with the alias `t` for the row that has `geom`
@@ -35,6 +39,8 @@ class TileLayer:
     filters: dict[str, str]  # attribute a client may filter on (`t.<name> = ANY(…)`) → its SQL type
     live: bool = True  # rows carry deleted_at
     geometry: str = "t.geom"
+    capability: Capability = "read.registry"  # who may read the layer (app/domain/access.py)
+    donor_scope: str | None = None
 
 
 # Hazardous areas are filtered by the shared AreaFilter (see area_tile()), and scored under a scenario
@@ -57,10 +63,15 @@ LAYERS = {
     "releases": TileLayer(
         source="release t",
         columns="t.id, t.hazardous_area_id, t.activity_id, t.kind, t.method, t.released_on::text AS released_on, "
-        "round(t.area_m2)::bigint AS area_m2",
+        "round(t.area_m2)::bigint AS area_m2, t.area_m2 < :dot_below_m2 AS dot",
         size="t.area_m2",
         filters={"kind": "text"},
         live=False,  # releases are never marked deleted
+        # As for hazardous areas: land smaller than a few pixels at the tile's zoom is a dot, so a donor's
+        # released land shows on a national view instead of vanishing below a pixel.
+        geometry="CASE WHEN t.area_m2 < :dot_below_m2 THEN ST_PointOnSurface(t.geom) ELSE t.geom END",
+        capability="read.released_land",
+        donor_scope=RELEASE_FUNDED_BY_DONOR.format(release="t"),
     ),
     "tasks": TileLayer(
         source="task t JOIN organisation o ON o.id = t.organisation_id",
@@ -74,6 +85,7 @@ LAYERS = {
         columns="t.id, t.layer, t.name",
         size="ST_Area(t.geom) + ST_Length(t.geom)",
         filters={"layer": "text"},
+        capability="read.reference",  # roads, services, farmland: context for whoever reads the map
     ),
 }
 
@@ -116,9 +128,18 @@ def check_tile(z: int, x: int, y: int) -> None:
         raise Invalid(f"at zoom {z} tile x and y run from 0 to {size - 1}", field="x/y")
 
 
-def tile(session: Session, name: str, z: int, x: int, y: int, filters: dict[str, list[Any]]) -> bytes:
-    """One MVT tile of released land, tasks or context features, filtered on the layer's attributes."""
+def depends_on_caller(name: str) -> bool:
+    """Whether two callers may get different tiles of the layer at the same URL (then no shared cache may keep them)."""
+    return LAYERS[name].donor_scope is not None
+
+
+def tile(session: Session, name: str, z: int, x: int, y: int, filters: dict[str, list[Any]], *, actor: Actor) -> bytes:
+    """One MVT tile of released land, tasks or context features, filtered on the layer's attributes.
+
+    The actor must hold the layer's capability; a donor officer's released land is what its donor funds.
+    """
     layer = LAYERS[name]
+    require(actor, layer.capability)
     check_tile(z, x, y)
     unknown = sorted(set(filters) - set(layer.filters))
     if unknown:
@@ -126,7 +147,13 @@ def tile(session: Session, name: str, z: int, x: int, y: int, filters: dict[str,
     where = "".join(
         f" AND t.{column} = ANY(CAST(:{column} AS {layer.filters[column]}[]))" for column, v in filters.items() if v
     )
-    return _features(session, name, z, x, y, where, {k: v for k, v in filters.items() if v})
+    params: dict[str, Any] = {k: v for k, v in filters.items() if v}
+    if actor.is_donor and layer.donor_scope is not None:
+        if actor.donor_id is None:
+            raise Forbidden("this donor account names no donor: ask the information manager to set its donor_id")
+        where += f" AND {layer.donor_scope}"
+        params["donor_id"] = actor.donor_id
+    return _features(session, name, z, x, y, where, params)
 
 
 def area_tile(session: Session, z: int, x: int, y: int, flt: AreaFilter, *, scenario_id: int | None = None) -> bytes:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import BeneficiaryCount, Donor, Expenditure, FundingAgreement, Organisation, Task
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid
 from app.schemas.funding import BeneficiaryCountCreate, DonorCreate, ExpenditureCreate, FundingAgreementCreate
 from app.services.pagination import keyset_page
@@ -17,8 +18,10 @@ from app.services.records import require_live, touch
 from app.services.sql import id_array
 
 
-def create_donor(session: Session, body: DonorCreate, *, user: str) -> Donor:
+def create_donor(session: Session, body: DonorCreate, *, actor: Actor) -> Donor:
     """Store a new donor; names are unique (case-insensitive)."""
+    require(actor, "funding.edit")
+    user = actor.name
     holder = session.scalar(select(Donor.id).where(func.lower(Donor.name) == body.name.lower()))
     if holder is not None:
         raise Conflict(f"a donor named {body.name!r} already exists (id {holder})", existing_id=holder)
@@ -41,8 +44,10 @@ def list_donors(session: Session, *, after_id: int | None, limit: int) -> list[D
     return list(session.scalars(query.order_by(Donor.id).limit(limit)))
 
 
-def create_agreement(session: Session, body: FundingAgreementCreate, *, user: str) -> int:
+def create_agreement(session: Session, body: FundingAgreementCreate, *, actor: Actor) -> int:
     """Store a funding agreement between a live donor and a live organisation (the caller commits)."""
+    require(actor, "funding.edit")
+    user = actor.name
     get_donor(session, body.donor_id)
     require_live(session.get(Organisation, body.organisation_id), f"organisation {body.organisation_id}")
     holder = session.scalar(select(FundingAgreement.id).where(FundingAgreement.reference == body.reference))
@@ -94,11 +99,13 @@ def list_agreements(
     return [dict(r) for r in keyset_page(session, query, FundingAgreement.id, after_id=after_id, limit=limit)]
 
 
-def add_expenditure(session: Session, agreement_id: int, body: ExpenditureCreate, *, user: str) -> Expenditure:
+def add_expenditure(session: Session, agreement_id: int, body: ExpenditureCreate, *, actor: Actor) -> Expenditure:
     """Record spending for a period inside the agreement; periods never overlap, so nothing counts twice."""
+    user = actor.name
     agreement = require_live(
         session.get(FundingAgreement, agreement_id, with_for_update=True), f"funding agreement {agreement_id}"
     )
+    require(actor, "expenditure.record", organisation_id=agreement.organisation_id)
     if body.period_start < agreement.period_start or body.period_end > agreement.period_end:
         raise Invalid(
             f"the period {body.period_start}..{body.period_end} is outside the agreement's "
@@ -128,8 +135,10 @@ def list_expenditure(session: Session, agreement_id: int) -> list[Expenditure]:
     return list(session.scalars(query.order_by(Expenditure.period_start)))
 
 
-def fund_tasks(session: Session, agreement_id: int, task_ids: list[int], *, user: str) -> None:
+def fund_tasks(session: Session, agreement_id: int, task_ids: list[int], *, actor: Actor) -> None:
     """Fund tasks of the agreement's organisation from it; a task funded by another agreement is a 409."""
+    require(actor, "funding.edit")
+    user = actor.name
     agreement = require_live(session.get(FundingAgreement, agreement_id), f"funding agreement {agreement_id}")
     tasks = []
     for task_id in dict.fromkeys(task_ids):
@@ -154,9 +163,13 @@ def fund_tasks(session: Session, agreement_id: int, task_ids: list[int], *, user
     session.flush()
 
 
-def add_beneficiaries(session: Session, task_id: int, body: BeneficiaryCountCreate, *, user: str) -> BeneficiaryCount:
+def add_beneficiaries(
+    session: Session, task_id: int, body: BeneficiaryCountCreate, *, actor: Actor
+) -> BeneficiaryCount:
     """Record people a task served, as the operator counted them."""
-    require_live(session.get(Task, task_id), f"task {task_id}")
+    user = actor.name
+    task = require_live(session.get(Task, task_id), f"task {task_id}")
+    require(actor, "beneficiaries.record", organisation_id=task.organisation_id)
     clock.refuse_future(body.recorded_on, "recorded_on", what="the people were counted")
     row = BeneficiaryCount(task_id=task_id, **body.model_dump(), created_by=user)
     session.add(row)

@@ -20,6 +20,7 @@ from app.db.models import (
     task_hazardous_area,
 )
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid
 from app.domain.transitions import check_activity_status
 from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KINDS, WORKING_ACTIVITY_STATUSES
@@ -47,8 +48,10 @@ def live_activity(session: Session, activity_id: int, *, lock: bool = False) -> 
     return require_live(session.get(Activity, activity_id, with_for_update=lock), f"activity {activity_id}")
 
 
-def create_activity(session: Session, body: ActivityCreate, *, user: str) -> int:
+def create_activity(session: Session, body: ActivityCreate, *, actor: Actor) -> int:
     """Record an activity on its areas; an activity under way moves open areas to worked on (the caller commits)."""
+    require(actor, "activity.edit", organisation_id=body.organisation_id)
+    user = actor.name
     require_live(session.get(Organisation, body.organisation_id), f"organisation {body.organisation_id}")
     area_ids = list(dict.fromkeys(body.hazardous_area_ids))
     if not area_ids and body.type != "eod_spot_task":
@@ -75,9 +78,11 @@ def create_activity(session: Session, body: ActivityCreate, *, user: str) -> int
     return activity.id
 
 
-def update_activity(session: Session, activity_id: int, body: ActivityFields, *, user: str, if_match: str) -> None:
+def update_activity(session: Session, activity_id: int, body: ActivityFields, *, actor: Actor, if_match: str) -> None:
     """Correct the version of an activity the client read, or move it along its lifecycle (the caller commits)."""
+    user = actor.name
     activity = live_activity(session, activity_id, lock=True)
+    require(actor, "activity.edit", organisation_id=activity.organisation_id)
     require_version(version_of(activity.id, activity.updated_at), if_match)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     if "status" in changes:

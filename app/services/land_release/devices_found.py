@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import DeviceFound, HazardousArea
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid
 from app.domain.vocabulary import LIVE_AREA_STATUSES
 from app.schemas.device_found import DeviceFoundCreate
@@ -22,15 +23,17 @@ from app.services.registry.lookups import check_codes
 from gis.geometry import clean_point_geometry
 
 
-def record_find(session: Session, body: DeviceFoundCreate, *, user: str) -> int:
+def record_find(session: Session, body: DeviceFoundCreate, *, actor: Actor) -> int:
     """Record a find; in a closed or handed-over area it reopens the area (with the reason) (the caller commits).
 
     A find never changes the land account: only survey and clearance release land, and a
     self-deactivating device is no exception (docs/mine-action.md §4.7).
     """
+    user = actor.name
     props = body.properties
     clock.refuse_future(props.found_on, "properties.found_on", what="the item was found")
     activity = live_activity(session, props.activity_id)
+    require(actor, "find.record", organisation_id=activity.organisation_id)
     check_codes(session, "contamination_types", [props.category], where="properties.category")
     if props.emplacement_date and props.emplacement_date > props.found_on:
         raise Invalid("emplacement_date is after found_on", field="properties.emplacement_date")

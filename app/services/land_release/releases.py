@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import HazardousArea, Release, activity_hazardous_area
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KIND_OF_ACTIVITY, WORKING_ACTIVITY_STATUSES
 from app.schemas.release import ReleaseCreate
@@ -35,11 +36,13 @@ class Recorded:
     late: bool
 
 
-def record_release(session: Session, body: ReleaseCreate, *, user: str, max_vertices: int) -> Recorded:
+def record_release(session: Session, body: ReleaseCreate, *, actor: Actor, max_vertices: int) -> Recorded:
     """Apply one release to its hazardous area in a single transaction (the caller commits)."""
+    user = actor.name
     props = body.properties
     clock.refuse_future(props.released_on, "properties.released_on", what="the land was released")
     activity = live_activity(session, props.activity_id)
+    require(actor, "release.record", organisation_id=activity.organisation_id)
     expected = RELEASE_KIND_OF_ACTIVITY.get(activity.type)
     if expected is None:
         raise Invalid("an EOD spot task deals with single items: it releases no land", field="properties.activity_id")

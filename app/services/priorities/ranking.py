@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.bulk import copy_keyed_float_rows
 from app.db.models import PriorityRun, PriorityScenario
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.vocabulary import LIVE_AREA_STATUSES, SQL_VALUES
 from app.services.area_filter import AreaFilter, area_where
 from app.services.priorities.scenarios import current_version, live_scenarios
@@ -92,6 +93,13 @@ def lock_scoring(session: Session, *, wait: bool = True) -> bool:
 def pending(session: Session) -> bool:
     """Whether scores are behind their inputs: areas queued, or a scenario version never fully scored."""
     return bool(session.execute(text(PENDING_SQL), SQL_VALUES).scalar())
+
+
+def recompute(session: Session, scenarios: list[PriorityScenario], *, actor: Actor) -> list[PriorityRun]:
+    """Full runs now, on request (coordinators and admins); waits for a rescoring in progress."""
+    require(actor, "scenario.edit")
+    lock_scoring(session)  # a requested run is worth the wait
+    return [run(session, s, user=actor.name, reason="requested") for s in scenarios]
 
 
 def refresh(session: Session, *, user: str, wait: bool = True) -> list[PriorityRun] | None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import PriorityScenario, PriorityScenarioVersion
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.schemas.priority import ScenarioCreate, ScenarioUpdate
 from app.services.records import require_live, require_version, touch, version_of
@@ -63,8 +64,10 @@ def ensure_default_scenarios(session: Session, *, user: str) -> None:
             _create(session, ScenarioCreate(name=name, description=description, weights=weights), user=user)
 
 
-def create_scenario(session: Session, body: ScenarioCreate, *, user: str) -> int:
+def create_scenario(session: Session, body: ScenarioCreate, *, actor: Actor) -> int:
     """A new scenario at version 1 (the caller commits)."""
+    require(actor, "scenario.edit")
+    user = actor.name
     if session.scalar(select(PriorityScenario.id).where(PriorityScenario.name == body.name)) is not None:
         raise Conflict(f"a scenario named {body.name!r} already exists", field="name")
     scenario = _create(session, body, user=user)
@@ -72,8 +75,10 @@ def create_scenario(session: Session, body: ScenarioCreate, *, user: str) -> int
     return scenario.id
 
 
-def update_scenario(session: Session, scenario_id: int, body: ScenarioUpdate, *, user: str, if_match: str) -> None:
+def update_scenario(session: Session, scenario_id: int, body: ScenarioUpdate, *, actor: Actor, if_match: str) -> None:
     """Save a new version when weights or parameters change, from the version the client read (the caller commits)."""
+    require(actor, "scenario.edit")
+    user = actor.name
     scenario = require_live(
         session.get(PriorityScenario, scenario_id, with_for_update=True), f"priority scenario {scenario_id}"
     )

@@ -1,34 +1,40 @@
 """Accidents and their victims: record in one transaction, read, list and mark deleted.
 
-Victims' names and contacts go to `victim_identity` and are never read here: every query of
-this module selects victims' aggregate attributes only (docs/mine-action.md §7, personal data).
+Victims' names and contacts go to `victim_identity`, sealed (app/services/registry/identities.py).
+Every query of this module selects victims' aggregate attributes only (docs/mine-action.md §7,
+personal data), except `list_identities`, which only an admin may call and which logs who read
+them. Deleting an accident erases its victims' identities for good; the aggregate rows stay.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Select, func, literal_column, select, true
+from sqlalchemy import Select, delete, func, literal_column, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from app.db.models import Accident, Activity, HazardousArea, Recorded, Victim, VictimIdentity
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Invalid
 from app.schemas.accident import AccidentCreate, AccidentFields, VictimCreate
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_stale_near
 from app.services.records import mark_deleted, require_live, require_version, version_of
+from app.services.registry.identities import seal, unseal
 from app.services.registry.lookups import check_codes
 from gis.geometry import clean_point_geometry
 
 PROPERTY_COLUMNS = [getattr(Accident, name) for name in ("id", *AccidentFields.model_fields)]
 RECORD_COLUMNS = [Accident.created_at, Accident.created_by, Accident.updated_at, Accident.updated_by]
 VICTIM_ATTRIBUTES = ("outcome", "sex", "age_band", "role")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -90,8 +96,10 @@ def get_accident(session: Session, accident_id: int) -> RowMapping:
     return session.execute(feature_select().where(Accident.id == accident_id)).mappings().one()
 
 
-def create_accident(session: Session, body: AccidentCreate, *, user: str) -> int:
+def create_accident(session: Session, body: AccidentCreate, *, actor: Actor) -> int:
     """Store an accident, its victims and their identities in one transaction (the caller commits)."""
+    require(actor, "accident.edit")
+    user = actor.name
     point = clean_point_geometry(body.geometry, crs=body.crs.name if body.crs else None)
     values = _checked(session, body.properties.model_dump(exclude={"victims"}, exclude_none=True))
     accident = Accident(**values, geom=from_shape(point, srid=4326), created_by=user, updated_by=user)
@@ -111,18 +119,59 @@ def create_accident(session: Session, body: AccidentCreate, *, user: str) -> int
     return accident.id
 
 
-def delete_accident(session: Session, accident_id: int, *, user: str, reason: str | None, if_match: str) -> None:
-    """Mark the version of an accident the client read deleted with who/when/why; it and its victims stay."""
+def delete_accident(session: Session, accident_id: int, *, actor: Actor, reason: str | None, if_match: str) -> None:
+    """Mark the version of an accident the client read deleted with who/when/why, and erase its victims' identities.
+
+    The accident and its victims' aggregate rows stay, marked; the names and contacts are deleted
+    for good in the same transaction: personal data is not kept for a withdrawn record (§7).
+    """
+    require(actor, "accident.edit")
+    user = actor.name
     accident = require_live(session.get(Accident, accident_id, with_for_update=True), f"accident {accident_id}")
     require_version(version_of(accident.id, accident.updated_at), if_match)
     mark_deleted(accident, user, reason)
+    victims = select(Victim.id).where(Victim.accident_id == accident_id).scalar_subquery()
+    erase = delete(VictimIdentity).where(VictimIdentity.victim_id.in_(victims)).returning(VictimIdentity.victim_id)
+    erased = session.scalars(erase).all()
+    log.info("accident %s deleted by %s: %s victim identities erased", accident_id, user, len(erased))
     mark_stale_near(session, "accident", [accident_id])
     session.flush()
 
 
+def list_identities(session: Session, accident_id: int, *, actor: Actor) -> list[dict[str, Any]]:
+    """The victims of a live accident with their names and contacts unsealed (admins only; logged).
+
+    Victims recorded without a name or contact come with None for both.
+    """
+    require(actor, "read.victim_identities")
+    _live(session, accident_id)
+    query = (
+        select(Victim.id, *(getattr(Victim, name) for name in VICTIM_ATTRIBUTES), VictimIdentity.sealed)
+        .outerjoin(VictimIdentity, VictimIdentity.victim_id == Victim.id)
+        .where(Victim.accident_id == accident_id)
+        .order_by(Victim.id)
+    )
+    victims = []
+    for row in session.execute(query).mappings():
+        sealed = row["sealed"]
+        identity = unseal(sealed, victim_id=row["id"]) if sealed is not None else {"name": None, "contact": None}
+        victims.append({**{key: row[key] for key in ("id", *VICTIM_ATTRIBUTES)}, **identity})
+    named = sum(1 for victim in victims if victim["name"] is not None or victim["contact"] is not None)
+    log.info(
+        "victims' identities of accident %s read by %s (%s, user %s): %s of %s victims named",
+        accident_id,
+        actor.name,
+        actor.role,
+        actor.user_id,
+        named,
+        len(victims),
+    )
+    return victims
+
+
 def _store_identity(session: Session, victim_id: int, victim: VictimCreate) -> None:
-    """Personal data in its own table, for a restricted role only (docs/mine-action.md §7)."""
-    session.add(VictimIdentity(victim_id=victim_id, name=victim.name, contact=victim.contact))
+    """Personal data in its own table, sealed, for admins only (docs/mine-action.md §7)."""
+    session.add(VictimIdentity(victim_id=victim_id, sealed=seal(victim.name, victim.contact)))
     session.flush()
 
 

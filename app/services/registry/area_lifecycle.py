@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import EvidenceType, HazardousArea, HazardousAreaEvent
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.transitions import AreaState, allowed_area_statuses, check_area_status, check_classification
 from app.schemas.hazardous_area import ClassificationChange, StatusChange
 from app.services.priorities.stale import mark_areas_stale
@@ -101,8 +102,10 @@ def _record(
     )
 
 
-def set_status(session: Session, area_id: int, body: StatusChange, *, user: str) -> None:
+def set_status(session: Session, area_id: int, body: StatusChange, *, actor: Actor) -> None:
     """The explicit status change of an area (the caller commits)."""
+    require(actor, "area.edit")
+    user = actor.name
     area = locked_area(session, area_id)
     clock.refuse_future(body.on, "on", what="the status changed")
     on = body.on or clock.today()
@@ -113,8 +116,10 @@ def set_status(session: Session, area_id: int, body: StatusChange, *, user: str)
     session.flush()
 
 
-def set_classification(session: Session, area_id: int, body: ClassificationChange, *, user: str) -> None:
+def set_classification(session: Session, area_id: int, body: ClassificationChange, *, actor: Actor) -> None:
     """The explicit reclassification of an area, adding any new evidence (the caller commits)."""
+    require(actor, "area.edit")
+    user = actor.name
     area = locked_area(session, area_id)
     clock.refuse_future(body.on, "on", what="the area was reclassified")
     evidence = list(dict.fromkeys([*area.evidence, *check_codes(session, "evidence", body.evidence)]))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import HazardousArea, Organisation, Release
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.vocabulary import LIVE_AREA_STATUSES
 from app.schemas.hazardous_area import HazardousAreaCreate, HazardousAreaProperties, HazardousAreaUpdate
@@ -60,8 +61,12 @@ def get_area(session: Session, area_id: int) -> RowMapping:
     return session.execute(feature_select().where(HazardousArea.id == area_id)).mappings().one()
 
 
-def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_vertices: int) -> tuple[int, CleanArea]:
+def create_area(
+    session: Session, body: HazardousAreaCreate, *, actor: Actor, max_vertices: int
+) -> tuple[int, CleanArea]:
     """Store a new area after geometry hygiene and attribute checks (the caller commits)."""
+    require(actor, "area.edit")
+    user = actor.name
     clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
     values = _checked(session, body.properties.model_dump(exclude_none=True), current=None)
     status = values.setdefault("status", "open")
@@ -92,9 +97,11 @@ def create_area(session: Session, body: HazardousAreaCreate, *, user: str, max_v
 
 
 def update_area(
-    session: Session, area_id: int, body: HazardousAreaUpdate, *, user: str, max_vertices: int, if_match: str
+    session: Session, area_id: int, body: HazardousAreaUpdate, *, actor: Actor, max_vertices: int, if_match: str
 ) -> tuple[int, CleanArea | None]:
     """Apply a partial correction to the version of a live area the client read (the caller commits)."""
+    require(actor, "area.edit")
+    user = actor.name
     area = locked_area(session, area_id)
     require_version(version_of(area.id, area.updated_at), if_match)
     clean = None
@@ -136,8 +143,10 @@ def update_area(
     return area_id, clean
 
 
-def delete_area(session: Session, area_id: int, *, user: str, reason: str | None, if_match: str) -> None:
+def delete_area(session: Session, area_id: int, *, actor: Actor, reason: str | None, if_match: str) -> None:
     """Mark the version of an area the client read deleted with who/when/why; the row and its history stay."""
+    require(actor, "area.edit")
+    user = actor.name
     area = locked_area(session, area_id)
     require_version(version_of(area.id, area.updated_at), if_match)
     mark_deleted(area, user, reason)
@@ -145,8 +154,10 @@ def delete_area(session: Session, area_id: int, *, user: str, reason: str | None
     session.flush()
 
 
-def restore_area(session: Session, area_id: int, *, user: str) -> None:
+def restore_area(session: Session, area_id: int, *, actor: Actor) -> None:
     """Bring a deleted area back exactly as it was: the deletion mark goes, nothing else changes."""
+    require(actor, "area.restore")
+    user = actor.name
     area = session.get(HazardousArea, area_id, with_for_update=True)
     if area is None:
         raise NotFound(f"hazardous area {area_id} does not exist")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Organisation
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid
 from app.schemas.organisation import OrganisationCreate, OrganisationFields
 from app.services.records import mark_deleted, require_live, require_version, touch, version_of
@@ -33,8 +34,10 @@ def get_organisation(session: Session, org_id: int) -> Organisation:
     return require_live(session.get(Organisation, org_id), f"organisation {org_id}")
 
 
-def create_organisation(session: Session, body: OrganisationCreate, *, user: str) -> Organisation:
+def create_organisation(session: Session, body: OrganisationCreate, *, actor: Actor) -> Organisation:
     """Store a new organisation; names are unique."""
+    require(actor, "organisation.edit")
+    user = actor.name
     values = body.model_dump(exclude_none=True)
     _check_name(session, values["name"], org_id=None)
     org = Organisation(**values, created_by=user, updated_by=user)
@@ -44,9 +47,11 @@ def create_organisation(session: Session, body: OrganisationCreate, *, user: str
 
 
 def update_organisation(
-    session: Session, org_id: int, body: OrganisationFields, *, user: str, if_match: str
+    session: Session, org_id: int, body: OrganisationFields, *, actor: Actor, if_match: str
 ) -> Organisation:
     """Apply a partial correction to the version the client read."""
+    require(actor, "organisation.edit")
+    user = actor.name
     org = _locked(session, org_id, if_match)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     for required in ("name", "kind"):
@@ -62,8 +67,10 @@ def update_organisation(
     return org
 
 
-def delete_organisation(session: Session, org_id: int, *, user: str, reason: str | None, if_match: str) -> None:
+def delete_organisation(session: Session, org_id: int, *, actor: Actor, reason: str | None, if_match: str) -> None:
     """Mark the version of an organisation the client read deleted with who/when/why."""
+    require(actor, "organisation.edit")
+    user = actor.name
     mark_deleted(_locked(session, org_id, if_match), user, reason)
     session.flush()
 

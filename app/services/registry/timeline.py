@@ -20,6 +20,7 @@ from app.db.models import (
     activity_hazardous_area,
     task_hazardous_area,
 )
+from app.domain.access import Actor, allowed, require
 from app.services.records import require_live
 
 # Same-day events read in the order work happens.
@@ -27,8 +28,12 @@ ORDER = ["reported", "classification", "task", "activity_started", "release", "d
 ORDER += ["status", "activity_completed"]
 
 
-def timeline(session: Session, area_id: int) -> dict[str, Any]:
-    """Report, tasks, activities, releases, finds, accidents and status changes of one area."""
+def timeline(session: Session, area_id: int, *, actor: Actor) -> dict[str, Any]:
+    """Report, tasks, activities, releases, finds, accidents and status changes of one area.
+
+    Finds and accidents are listed only for those who may read them (not anonymous public readers).
+    """
+    require(actor, "read.registry")
     area = require_live(session.get(HazardousArea, area_id), f"hazardous area {area_id}")
     steps: list[tuple[date, str, str, dict[str, Any], float]] = []  # date, event, summary, ref, m² released
 
@@ -54,7 +59,8 @@ def timeline(session: Session, area_id: int) -> dict[str, Any]:
             activity_id=r.activity_id,
             kind=r.kind,
         )
-    for d in session.scalars(live(DeviceFound).where(DeviceFound.hazardous_area_id == area_id)):
+    finds = live(DeviceFound).where(DeviceFound.hazardous_area_id == area_id)
+    for d in session.scalars(finds) if allowed(actor, "read.finds") else []:
         add(
             d.found_on,
             "device_found",
@@ -62,7 +68,8 @@ def timeline(session: Session, area_id: int) -> dict[str, Any]:
             device_found_id=d.id,
             activity_id=d.activity_id,
         )
-    for a in session.scalars(live(Accident).where(Accident.hazardous_area_id == area_id)):
+    accidents = live(Accident).where(Accident.hazardous_area_id == area_id)
+    for a in session.scalars(accidents) if allowed(actor, "read.accidents") else []:
         add(a.occurred_on, "accident", f"{a.type.replace('_', ' ')} accident", accident_id=a.id)
     for e in session.scalars(select(HazardousAreaEvent).where(HazardousAreaEvent.hazardous_area_id == area_id)):
         why = f": {e.reason}" if e.reason else ""

@@ -21,9 +21,10 @@ from app.db.models import (
     task_hazardous_area,
 )
 from app.domain import clock
+from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid
 from app.domain.transitions import check_task_status
-from app.domain.vocabulary import ACTIVE_TASK_STATUSES, LIVE_AREA_STATUSES, WORK_STARTED_TASK_STATUSES
+from app.domain.vocabulary import ACTIVE_TASK_STATUSES, LIVE_AREA_STATUSES, QA_TASK_STATUSES, WORK_STARTED_TASK_STATUSES
 from app.schemas.task import DeconflictionOverride, ProgressReportCreate, TaskCreate, TaskStatusChange
 from app.services.pagination import keyset_page
 from app.services.periods import refuse_overlap
@@ -58,8 +59,10 @@ class TaskFilter:
     hazardous_area_id: int | None = None
 
 
-def create_task(session: Session, body: TaskCreate, *, user: str, max_vertices: int) -> int:
+def create_task(session: Session, body: TaskCreate, *, actor: Actor, max_vertices: int) -> int:
     """Issue a tasking order on the land still remaining in its areas (the caller commits)."""
+    require(actor, "task.create")
+    user = actor.name
     require_live(session.get(Organisation, body.organisation_id), f"organisation {body.organisation_id}")
     if session.scalar(select(Task.id).where(Task.reference == body.reference)) is not None:
         raise Conflict(f"task reference {body.reference!r} is already used", field="reference")
@@ -83,14 +86,18 @@ def create_task(session: Session, body: TaskCreate, *, user: str, max_vertices: 
     session.flush()
     session.execute(insert(task_hazardous_area), [{"task_id": task.id, "hazardous_area_id": i} for i in area_ids])
     if task.status in ACTIVE_TASK_STATUSES:
-        _deconflict(session, task, body.deconfliction_override, user=user)
+        _deconflict(session, task, body.deconfliction_override, actor=actor)
     session.flush()
     return task.id
 
 
-def change_task_status(session: Session, task_id: int, body: TaskStatusChange, *, user: str) -> None:
+def change_task_status(session: Session, task_id: int, body: TaskStatusChange, *, actor: Actor) -> None:
     """Move a task along its lifecycle; activating it deconflicts it first (the caller commits)."""
+    user = actor.name
     task = require_live(session.get(Task, task_id, with_for_update=True), f"task {task_id}")
+    require(actor, "task.status", organisation_id=task.organisation_id)
+    if body.status in QA_TASK_STATUSES:
+        require(actor, "task.qa")  # an operator does not pass its own work
     check_task_status(task.status, body.status)
     clock.refuse_future(body.on, "on", what="the task's status changed")
     activating = body.status in ACTIVE_TASK_STATUSES and task.status not in ACTIVE_TASK_STATUSES
@@ -107,12 +114,12 @@ def change_task_status(session: Session, task_id: int, body: TaskStatusChange, *
     task.status = body.status
     if activating:
         session.flush()
-        _deconflict(session, task, body.deconfliction_override, user=user)
+        _deconflict(session, task, body.deconfliction_override, actor=actor)
     touch(task, user)
     session.flush()
 
 
-def _deconflict(session: Session, task: Task, override: DeconflictionOverride | None, *, user: str) -> None:
+def _deconflict(session: Session, task: Task, override: DeconflictionOverride | None, *, actor: Actor) -> None:
     """Two active tasks must not overlap on the ground without an explicit, recorded decision (§4.5)."""
     rows = session.execute(OVERLAPS_SQL, {"task_id": task.id, "active": list(ACTIVE_TASK_STATUSES)}).mappings()
     conflicts = [dict(r) for r in rows if r["overlap_m2"] > OVERLAP_TOLERANCE_M2]
@@ -126,6 +133,7 @@ def _deconflict(session: Session, task: Task, override: DeconflictionOverride | 
             f"task {task.reference} overlaps active {names}; give deconfliction_override with a reason to proceed",
             conflicts=conflicts,
         )
+    require(actor, "task.override")  # deciding that overlapping work may go ahead is the coordinator's
     for c in conflicts:
         session.add(
             TaskDeconfliction(
@@ -133,14 +141,16 @@ def _deconflict(session: Session, task: Task, override: DeconflictionOverride | 
                 other_task_id=c["task_id"],
                 overlap_m2=c["overlap_m2"],
                 reason=override.reason,
-                decided_by=user,
+                decided_by=actor.name,
             )
         )
 
 
-def add_progress_report(session: Session, task_id: int, body: ProgressReportCreate, *, user: str) -> int:
+def add_progress_report(session: Session, task_id: int, body: ProgressReportCreate, *, actor: Actor) -> int:
     """Record one period's work on a task; periods never overlap, so nothing counts twice (the caller commits)."""
+    user = actor.name
     task = require_live(session.get(Task, task_id, with_for_update=True), f"task {task_id}")
+    require(actor, "task.progress", organisation_id=task.organisation_id)
     if task.status not in WORK_STARTED_TASK_STATUSES:
         raise Conflict(f"task {task.reference} is {task.status}: progress is reported once work has started")
     if body.period_end < body.period_start:

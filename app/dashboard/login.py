@@ -1,0 +1,104 @@
+"""The login page, login and logout: a browser's session cookie (HttpOnly, SameSite=Lax, Secure in production).
+
+Scripts do not log in here: they send an API token (`Authorization: Bearer …`, see /api/v1/tokens).
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.api.credentials import COOKIE
+from app.api.deps import SessionDep, SettingsDep
+from app.dashboard.assets import APP_STATIC_URL
+from app.domain.errors import Forbidden
+from app.services.accounts.sessions import log_in, log_out
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["login"], include_in_schema=False)
+
+
+def page(*, next_url: str = "/map", error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """The login form; `next_url` is where a successful login goes."""
+    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    html = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Log in · Mine action information system</title>
+<link rel="stylesheet" href="{APP_STATIC_URL}/login.css"></head>
+<body><main>
+<h1>Mine action information system</h1>
+<p>Log in with the account your programme's information manager gave you.</p>
+{message}
+<form method="post" action="/login">
+  <input type="hidden" name="next" value="{escape(next_url)}">
+  <label for="username">Username</label>
+  <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required autofocus>
+  <label for="password">Password</label>
+  <input type="password" id="password" name="password" autocomplete="current-password" required>
+  <button type="submit">Log in</button>
+</form>
+</main></body></html>"""
+    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def _local(url: str | None) -> str:
+    """Where to go after logging in: a path on this site only (never another host: no open redirect)."""
+    if not url or not url.startswith("/") or url.startswith("//") or urlsplit(url).netloc:
+        return "/map"
+    return url
+
+
+def _same_origin(request: Request) -> None:
+    """A login or logout posted from another site is refused (login CSRF): browsers send Origin with a POST."""
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden("log in from this site's own login page")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(next: str | None = None) -> HTMLResponse:
+    """The login form."""
+    return page(next_url=_local(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Check the username and password; on success set the session cookie and go on to `next`."""
+    _same_origin(request)
+    done = log_in(session, username, password, hours=settings.session_hours)
+    if done is None:
+        return page(next_url=_local(next), error="Wrong username or password.", status_code=401)
+    answer = RedirectResponse(_local(next), status_code=303)
+    answer.set_cookie(
+        COOKIE,
+        done.session_id,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.production,
+        path="/",
+    )
+    return answer
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    """End the session (it opens nothing any more, even if the cookie was copied) and go to the login page."""
+    _same_origin(request)
+    if cookie := request.cookies.get(COOKIE):
+        log_out(session, cookie)
+    answer = RedirectResponse("/login", status_code=303)
+    answer.delete_cookie(COOKIE, path="/")
+    return answer

@@ -1,0 +1,1 @@
+"""Accounts: users, their passwords, API tokens and browser sessions."""
