@@ -26,4 +26,4 @@ USER mais
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
-CMD ["sh", "-c", "mais migrate && mais seed --if-empty && mais demo-users && exec mais serve"]
+CMD ["sh", "-c", "mais migrate && mais seed --if-empty && mais demo-users --if-demo && exec mais serve"]

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MAIS_", env_file=".env", extra="ignore")
 
-    environment: str = "development"
+    # A misspelt "prod" must not quietly run with development secrets: three names, nothing else.
+    environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     host: str = "127.0.0.1"
     port: int = 8000

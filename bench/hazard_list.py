@@ -12,7 +12,7 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import select
 
-from bench.common import scratch_database
+from bench.common import scratch_database, viewer_credentials
 
 
 def main() -> None:
@@ -38,7 +38,8 @@ def run(areas: int, repeat: int) -> None:
         load_demo(session, areas=areas, seed=1)
     print(f"loaded {areas:,} synthetic areas in {time.perf_counter() - started:.1f} s")
 
-    client = TestClient(app)
+    token, _ = viewer_credentials()
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
 
     def ours() -> int:
         return len(client.get("/api/v1/hazardous-areas", params={"limit": 1000}).content)

@@ -44,6 +44,14 @@ def db(database_url: str) -> Iterator[None]:
         conn.execute(text(f"TRUNCATE {RECORD_TABLES} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle() -> None:
+    """Failed logins of one test do not count against the same usernames in the next."""
+    from app.services.accounts import throttle
+
+    throttle._failures.clear()
+
+
 @pytest.fixture
 def admin(db: None) -> Account:
     """The national authority's information manager: may do everything."""

@@ -293,3 +293,123 @@ def test_production_refuses_the_development_identity_key() -> None:
         Settings(environment="production", DATABASE_URL="postgresql://m:real-secret@db/m")
     with pytest.raises(ValidationError, match="32 bytes"):
         Settings(identity_key="too-short")
+
+
+def test_a_login_from_a_sandboxed_frame_or_another_site_is_refused(db: None) -> None:
+    account = make_account("viewer", password=PASSWORD)
+    form = {"username": account.username, "password": PASSWORD}
+    with client_for(_app(), None) as browser:
+        for headers in ({"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://["}):
+            answer = browser.post("/login", data=form, headers=headers, follow_redirects=False)
+            assert answer.status_code == 403, headers
+        behind_proxy = {"Origin": "https://mais.example.org", "X-Forwarded-Host": "mais.example.org",
+                        "Sec-Fetch-Site": "same-origin"}  # fmt: skip
+        assert browser.post("/login", data=form, headers=behind_proxy, follow_redirects=False).status_code == 303
+
+
+def test_a_malformed_next_is_not_a_server_error(anonymous: TestClient) -> None:
+    # Regression: urlsplit raised ValueError (a 500) on '/\t/['.
+    answer = anonymous.get("/login", params={"next": "/\t/["})
+    assert answer.status_code == 200 and 'name="next" value="/map"' in answer.text
+
+
+def test_a_proxys_basic_credentials_do_not_lock_anyone_out(db: None) -> None:
+    # Regression: any Authorization header that was not a live token made even /login a 401.
+    with client_for(_app(), None) as browser:
+        browser.headers["Authorization"] = "Basic dXNlcjpwYXNz"
+        assert browser.get("/healthz").status_code == 200
+        assert browser.get("/login").status_code == 200
+        assert browser.get(AREAS).status_code == 401
+        browser.headers["Authorization"] = "Bearer mais_revoked-or-made-up"
+        assert browser.get("/login").status_code == 200
+
+
+def test_five_failed_logins_hold_the_name_back_even_with_the_right_password(
+    db: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    account = make_account("viewer", password=PASSWORD)
+    with client_for(_app(), None) as browser:
+        for _ in range(5):
+            assert _log_in(browser, account.username, "not the password").status_code == 401
+        held = _log_in(browser, account.username, PASSWORD)
+        assert held.status_code == 429 and "Too many failed logins for this name" in held.text
+        assert _log_in(browser, "Somebody typed a password here!", "x").status_code == 401
+    logged = [r.getMessage() for r in caplog.records if r.name == "app.services.accounts.sessions"]
+    assert "failed login for (not a username)" in logged
+    assert not any("typed a password" in m for m in logged)
+
+
+def test_a_new_login_ends_the_browsers_previous_session(db: None) -> None:
+    account = make_account("viewer", password=PASSWORD)
+    with client_for(_app(), None) as browser:
+        _log_in(browser, account.username, PASSWORD)
+        first = browser.cookies["mais_session"]
+        _log_in(browser, account.username, PASSWORD)
+        assert browser.cookies["mais_session"] != first
+        assert browser.get("/api/v1/me").status_code == 200
+    with client_for(_app(), None) as replay:
+        replay.cookies.set("mais_session", first)
+        assert replay.get("/api/v1/me").status_code == 401
+
+
+def test_answers_behind_the_login_are_kept_by_no_shared_cache(client: TestClient) -> None:
+    for url in ("/api/v1/me", "/api/v1/reports/donor", AREAS, "/openapi.json"):
+        answer = client.get(url)
+        assert answer.headers["cache-control"] == "private, no-store", url
+        assert "Authorization" in answer.headers["vary"], url
+    asset = client.get("/static/app/login.css")
+    assert asset.status_code == 200 and "no-store" not in asset.headers.get("cache-control", "")
+
+
+def test_public_reading_shows_no_money_finds_or_accidents(
+    client: TestClient, anonymous: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.config import get_settings
+
+    area = client.post(AREAS, json=area_feature()).json()["id"]
+    monkeypatch.setattr(get_settings(), "public_read", True)
+    details = anonymous.get(f"/api/v1/dashboard/areas/{area}").json()
+    assert details["finds"] == [] and details["accidents"] is None
+    assert client.get(f"/api/v1/dashboard/areas/{area}").json()["accidents"] == {
+        "accidents": 0,
+        "killed": 0,
+        "injured": 0,
+    }
+    tables = anonymous.get("/api/v1/reports/donor").json()["tables"]
+    assert tables["cost"] == [] and tables["agreements"] == []
+
+
+def test_an_account_change_cannot_blank_its_role_or_organisation(client: TestClient) -> None:
+    account = make_account("viewer")
+    url = f"/api/v1/users/{account.id}"
+    for field in ("role", "organisation_id", "active"):
+        answer = client.patch(url, json={field: None}, headers={"If-Match": client.get(url).headers["etag"]})
+        assert answer.status_code == 422 and answer.json()["field"] == field
+
+
+def test_a_misspelt_environment_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from app.config import Settings
+
+    with pytest.raises(ValidationError, match="environment"):
+        Settings(environment="prod")
+
+
+def test_demo_users_are_skipped_without_demo_data_and_stay_deactivated(db: None) -> None:
+    from app.cli import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo-users"]).exit_code == 1
+    skipped = runner.invoke(cli, ["demo-users", "--if-demo"])
+    assert skipped.exit_code == 0 and "no demo users made" in skipped.output
+    with new_session() as session:
+        from app.demo.seed import load_demo
+
+        load_demo(session, areas=20, seed=5, with_context=False)
+    assert runner.invoke(cli, ["demo-users"]).exit_code == 0
+    with new_session() as session:
+        session.execute(text("UPDATE app_user SET active = false WHERE username = 'demo.viewer'"))
+        session.commit()
+    assert runner.invoke(cli, ["demo-users"]).exit_code == 0
+    assert _scalar("SELECT active FROM app_user WHERE username = 'demo.viewer'") is False

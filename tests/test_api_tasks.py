@@ -181,3 +181,26 @@ def test_an_operator_cannot_pass_its_own_tasks_quality_assurance(client: TestCli
     assert client.get(f"{TASKS}/{t}").json()["properties"]["status"] == "completed"
     coordinator = bearer("na.coordinator", role="coordinator")
     assert client.post(f"{TASKS}/{t}/status", json={"status": "qa_passed"}, headers=coordinator).status_code == 200
+
+
+def test_an_operator_cannot_work_an_area_another_organisation_is_tasked_on(
+    client: TestClient, ground: dict[str, int]
+) -> None:
+    # Regression: an activity without a task could name any area; its releases then closed, and its
+    # finds reopened, land tasked to another operator.
+    task(client, "T-D", ground["Dnipro Clearance"], [ground["west"]], status="assigned")
+    operator = bearer("steppe.ops", role="operator", organisation_id=ground["Steppe Demining"])
+    body = {"type": "clearance", "organisation_id": ground["Steppe Demining"], "status": "ongoing",
+            "actual_start": "2025-04-01", "hazardous_area_ids": [ground["west"]]}  # fmt: skip
+    refused = client.post("/api/v1/activities", json=body, headers=operator)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        f"hazardous area {ground['west']} is tasked to Dnipro Clearance (task T-D): "
+        "an operator works only where it is tasked or no one is"
+    )
+    area = client.get(f"/api/v1/hazardous-areas/{ground['west']}").json()["properties"]
+    assert area["status"] == "open"
+    untasked = client.post(
+        "/api/v1/activities", json={**body, "hazardous_area_ids": [ground["east"]]}, headers=operator
+    )
+    assert untasked.status_code == 201

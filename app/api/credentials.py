@@ -21,14 +21,15 @@ def resolve(request: Request) -> tuple[Actor, str | None] | None:
     revoked); a stale cookie is simply no login, and the page sends the browser to the login form.
     Looked up in a short transaction of its own, before the request's unit of work begins.
     """
-    header = request.headers.get("authorization")
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    # Only Bearer is ours: a proxy's Basic credentials in front of the app are not a failed login.
+    bearer = secret.strip() if scheme.lower() == "bearer" else None
     cookie = request.cookies.get(COOKIE)
-    if header is None and not cookie:
+    if bearer is None and not cookie:
         return None
     with new_session() as session:
-        if header is not None:
-            scheme, _, secret = header.partition(" ")
-            actor = actor_for_token(session, secret.strip(), at=clock.now()) if scheme.lower() == "bearer" else None
+        if bearer is not None:
+            actor = actor_for_token(session, bearer, at=clock.now())
             if actor is None:
                 raise Unauthenticated("the API token is unknown, expired or revoked (send `Authorization: Bearer …`)")
             return actor, None

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from app.api.access import Caller
 from app.api.deps import SessionDep
 from app.api.params import area_filter
 from app.domain.vocabulary import RANK_BAND_LIMITS
@@ -29,9 +30,9 @@ def headline(session: SessionDep, flt: Annotated[AreaFilter, Depends(area_filter
 
 
 @router.get("/areas/{area_id}")
-def area_details(area_id: int, session: SessionDep) -> dict[str, Any]:
+def area_details(area_id: int, session: SessionDep, actor: Caller) -> dict[str, Any]:
     """An area's key attributes, m² original/remaining/released by kind, tasks, finds, accidents, bounds."""
-    return service.area_details(session, area_id)
+    return service.area_details(session, area_id, actor=actor)
 
 
 @router.get("/accidents.geojson", responses={200: {"content": {"application/geo+json": {}}}})

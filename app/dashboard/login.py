@@ -17,7 +17,7 @@ from app.api.credentials import COOKIE
 from app.api.deps import SessionDep, SettingsDep
 from app.dashboard.assets import APP_STATIC_URL
 from app.domain.errors import Forbidden
-from app.services.accounts.sessions import log_in, log_out
+from app.services.accounts.sessions import LoginThrottled, log_in, log_out
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["login"], include_in_schema=False)
@@ -48,15 +48,32 @@ def page(*, next_url: str = "/map", error: str | None = None, status_code: int =
 
 def _local(url: str | None) -> str:
     """Where to go after logging in: a path on this site only (never another host: no open redirect)."""
-    if not url or not url.startswith("/") or url.startswith("//") or urlsplit(url).netloc:
-        return "/map"
-    return url
+    try:
+        elsewhere = not url or not url.startswith("/") or url.startswith("//") or bool(urlsplit(url).netloc)
+    except ValueError:  # not a URL at all ('/\t/[')
+        elsewhere = True
+    return "/map" if elsewhere or url is None else url
 
 
 def _same_origin(request: Request) -> None:
-    """A login or logout posted from another site is refused (login CSRF): browsers send Origin with a POST."""
+    """A login or logout posted from another site is refused (login CSRF).
+
+    Browsers say where a POST comes from: `Sec-Fetch-Site` (all current ones) and `Origin`. An
+    `Origin: null` (a sandboxed frame, a redirect through another site) is refused too. Behind a
+    proxy that rewrites Host, the forwarded host is this site's name.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise Forbidden("log in from this site's own login page")
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+    if origin is None:
+        return
+    hosts = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        netloc = ""
+    if origin == "null" or netloc not in hosts:
         raise Forbidden("log in from this site's own login page")
 
 
@@ -77,14 +94,20 @@ def login(
 ) -> Response:
     """Check the username and password; on success set the session cookie and go on to `next`."""
     _same_origin(request)
-    done = log_in(session, username, password, hours=settings.session_hours)
+    try:
+        done = log_in(session, username, password, hours=settings.session_hours)
+    except LoginThrottled as refused:
+        return page(next_url=_local(next), error=refused.detail, status_code=429)
     if done is None:
         return page(next_url=_local(next), error="Wrong username or password.", status_code=401)
+    if previous := request.cookies.get(COOKIE):
+        log_out(session, previous)  # one browser, one session: the one it had ends here
     answer = RedirectResponse(_local(next), status_code=303)
     answer.set_cookie(
         COOKIE,
         done.session_id,
-        max_age=settings.session_hours * 3600,
+        # No max-age: the cookie goes when the browser closes (shared field-office machines); the
+        # server ends the session after MAIS_SESSION_HOURS whatever the browser keeps.
         httponly=True,
         samesite="lax",
         secure=settings.production,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Donor, FundingAgreement, Organisation, Task
 from app.domain.access import Actor
 from app.services.accounts.passwords import hash_password
-from app.services.accounts.users import create_user, find_user
+from app.services.accounts.users import create_user, end_access, find_user
 from app.services.records import touch
 
 DEMO_ACTOR = Actor.system("demo-seed")
@@ -41,11 +41,16 @@ class DemoLogin:
     organisation: str
 
 
-def ensure_demo_users(session: Session) -> list[DemoLogin]:
-    """Create the demo users (or give them new passwords) after `mais seed`; the caller commits."""
+def ensure_demo_users(session: Session) -> list[DemoLogin] | None:
+    """Create the demo users (or give them new passwords) after `mais seed`; None without the demo's organisations.
+
+    A deactivated demo user stays deactivated; a new password ends the sessions of the old one.
+    """
     organisations = {
         acronym: org_id for acronym, org_id in session.execute(select(Organisation.acronym, Organisation.id))
     }
+    if not {acronym for _, _, acronym in DEMO_USERS} <= organisations.keys():
+        return None
     names = {org_id: name for org_id, name in session.execute(select(Organisation.id, Organisation.name))}
     donor_id = _demo_donor(session, organisations["SDG"])
     logins = []
@@ -65,7 +70,7 @@ def ensure_demo_users(session: Session) -> list[DemoLogin]:
             )
         else:
             user.password_hash = hash_password(password)
-            user.active = True
+            end_access(session, user.id, tokens=False, by=DEMO_ACTOR.name)
             touch(user, DEMO_ACTOR.name)
         logins.append(DemoLogin(username, password, role, names[organisations[acronym]]))
     session.flush()

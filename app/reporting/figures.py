@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.domain.access import Actor
+from app.domain.access import Actor, allowed
 from app.domain.vocabulary import REACH_KINDS, RELEASE_KINDS
 from app.reporting import scope
 from app.reporting.filter import ReportFilter
@@ -36,6 +36,8 @@ STEPS = (
     "agreements",
     "map",
 )
+# Tables of money: left empty for readers who may not read funding (anonymous public reading).
+FUNDING_TABLES = frozenset({"cost", "agreements"})
 MAX_PERIOD_DAYS = 3_660  # beyond ten years a monthly series shows only the months with data
 
 
@@ -81,7 +83,9 @@ def build_report(
         ("agreements", lambda: _agreements(session, flt, p, spent, by_agreement)),
     ):
         step(name)
-        tables[name] = query()
+        # Money is for those who read funding, and for a donor officer its own: not for public reading.
+        hidden = name in FUNDING_TABLES and actor is not None and not (allowed(actor, "read.funding") or actor.is_donor)
+        tables[name] = [] if hidden else query()
     layers = None
     if with_map:
         step("map")

@@ -250,8 +250,10 @@
       })), true));
     } else { body.appendChild(el('p', {'class': 'muted'}, 'none recorded')); }
     body.appendChild(el('h3', {}, 'Accidents'));
-    body.appendChild(el('p', {}, d.accidents.accidents + ' accident(s), ' + d.accidents.killed + ' killed, ' +
-      d.accidents.injured + ' injured'));
+    if (d.accidents) {  // null for readers who may not see accidents (public reading)
+      body.appendChild(el('p', {}, d.accidents.accidents + ' accident(s), ' + d.accidents.killed + ' killed, ' +
+        d.accidents.injured + ' injured'));
+    }
     var link = el('a', {href: d.timeline, target: '_blank', rel: 'noopener'}, 'Timeline of this area');
     body.appendChild(link);
     document.getElementById('details').hidden = false;

@@ -12,9 +12,13 @@ from sqlalchemy.orm import Session
 from app.db.models import LoginSession, User
 from app.domain import clock
 from app.domain.access import Actor
+from app.services.accounts import throttle
 from app.services.accounts.credentials import digest, new_secret
 from app.services.accounts.passwords import hash_password, needs_rehash, verify_password
-from app.services.accounts.users import actor_of, find_user
+from app.services.accounts.throttle import LoginThrottled, password_check
+from app.services.accounts.users import USERNAME, actor_of, find_user
+
+__all__ = ["Login", "LoginThrottled", "actor_for_session", "log_in", "log_out"]
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +34,16 @@ class Login:
 
 def log_in(session: Session, username: str, password: str, *, hours: int) -> Login | None:
     """A new session for a right username and password of an active user; None otherwise (same time either way)."""
-    user = find_user(session, username)
-    if not verify_password(user.password_hash if user else None, password) or user is None or not user.active:
-        log.warning("failed login for %r", username[:64])
+    name = username.strip().lower()
+    with password_check(name):
+        user = find_user(session, name)
+        right = verify_password(user.password_hash if user else None, password)
+    if not right or user is None or not user.active:
+        throttle.failed(name)
+        # Only what looks like a username is logged: a password typed in the wrong field is not.
+        log.warning("failed login for %s", repr(name) if USERNAME.fullmatch(name) else "(not a username)")
         return None
+    throttle.succeeded(name)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = func.now()

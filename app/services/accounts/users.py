@@ -106,6 +106,11 @@ def update_user(session: Session, user_id: int, changes: dict[str, Any], *, acto
     if user is None:
         raise NotFound(f"user {user_id} does not exist")
     require_version(version_of(user.id, user.updated_at), if_match)
+    cleared = [
+        key for key in ("role", "organisation_id", "active", "password") if key in changes and changes[key] is None
+    ]
+    if cleared:
+        raise Invalid(f"{cleared[0]} cannot be removed", field=cleared[0])
     if "organisation_id" in changes:
         require_live(
             session.get(Organisation, changes["organisation_id"]), f"organisation {changes['organisation_id']}"

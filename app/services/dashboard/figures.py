@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.domain import clock
+from app.domain.access import Actor, allowed, require
 from app.domain.vocabulary import RELEASE_KINDS, SQL_VALUES, DeviceFate
 from app.services.area_filter import AreaFilter, area_where
 from app.services.registry.hazardous_areas import get_area
@@ -90,14 +91,22 @@ AREA_FIELDS = (
 )
 
 
-def area_details(session: Session, area_id: int) -> dict[str, Any]:
-    """An area's key attributes and m² by kind, its tasks, finds by category and accident counts."""
+def area_details(session: Session, area_id: int, *, actor: Actor) -> dict[str, Any]:
+    """An area's key attributes and m² by kind, its tasks, finds by category and accident counts.
+
+    Finds and accidents are left out (empty, null) for readers who may not read them (public reading).
+    """
+    require(actor, "read.registry")
     area = get_area(session, area_id)  # 404/410 for unknown or deleted areas
     params = {**SQL_VALUES, "id": area_id, "destroyed": list(DESTROYED_FATES)}
     details: dict[str, Any] = {name: area[name] for name in AREA_FIELDS}
     details["tasks"] = [dict(r) for r in session.execute(text(DETAIL_SQL["tasks"]), params).mappings()]
-    details["finds"] = [dict(r) for r in session.execute(text(DETAIL_SQL["finds"]), params).mappings()]
-    details["accidents"] = dict(session.execute(text(DETAIL_SQL["accidents"]), params).mappings().one())
+    details["finds"] = []
+    if allowed(actor, "read.finds"):
+        details["finds"] = [dict(r) for r in session.execute(text(DETAIL_SQL["finds"]), params).mappings()]
+    details["accidents"] = None
+    if allowed(actor, "read.accidents"):
+        details["accidents"] = dict(session.execute(text(DETAIL_SQL["accidents"]), params).mappings().one())
     details["bounds"] = list(session.execute(text(DETAIL_SQL["bounds"]), params).one())
     details["timeline"] = f"/api/v1/hazardous-areas/{area_id}/timeline"
     return details

@@ -20,10 +20,10 @@ from app.db.models import (
     task_hazardous_area,
 )
 from app.domain import clock
-from app.domain.access import Actor, require
-from app.domain.errors import Conflict, Invalid
+from app.domain.access import SCOPED_ROLES, Actor, require
+from app.domain.errors import Conflict, Forbidden, Invalid
 from app.domain.transitions import check_activity_status
-from app.domain.vocabulary import LIVE_AREA_STATUSES, RELEASE_KINDS, WORKING_ACTIVITY_STATUSES
+from app.domain.vocabulary import ACTIVE_TASK_STATUSES, LIVE_AREA_STATUSES, RELEASE_KINDS, WORKING_ACTIVITY_STATUSES
 from app.schemas.activity import ActivityCreate, ActivityFields
 from app.services.pagination import keyset_page
 from app.services.records import require_live, require_version, touch, version_of
@@ -60,6 +60,8 @@ def create_activity(session: Session, body: ActivityCreate, *, actor: Actor) -> 
     areas = [locked_area(session, i) for i in sorted(area_ids)]
     if body.task_id is not None:
         _check_task(session, body.task_id, body.organisation_id, area_ids)
+    if actor.role in SCOPED_ROLES:
+        _refuse_others_tasked_ground(session, area_ids, body.organisation_id)
     values = body.model_dump(exclude_none=True, exclude={"hazardous_area_ids"})
     values["methods"] = check_codes(session, "methods", values.get("methods", []))
     values.setdefault("status", "planned")
@@ -195,6 +197,33 @@ def _check_task(session: Session, task_id: int, organisation_id: int, area_ids: 
     outside = [i for i in area_ids if i not in tasked]
     if outside:
         raise Invalid(f"task {task.reference} does not cover hazardous area(s) {outside}", field="hazardous_area_ids")
+
+
+def _refuse_others_tasked_ground(session: Session, area_ids: list[int], organisation_id: int) -> None:
+    """An operator does not work an area another organisation is tasked on (403 naming the task).
+
+    Otherwise its releases could close, and its finds reopen, land it was never tasked on. The
+    coordinator changes the tasking; an admin may still record such work on an operator's behalf.
+    """
+    others = session.execute(
+        select(Task.reference, Organisation.name, task_hazardous_area.c.hazardous_area_id)
+        .join(task_hazardous_area, task_hazardous_area.c.task_id == Task.id)
+        .join(Organisation, Organisation.id == Task.organisation_id)
+        .where(
+            task_hazardous_area.c.hazardous_area_id.in_(area_ids),
+            Task.organisation_id != organisation_id,
+            Task.status.in_(ACTIVE_TASK_STATUSES),
+            Task.deleted_at.is_(None),
+        )
+        .order_by(task_hazardous_area.c.hazardous_area_id, Task.reference)
+    ).first()
+    if others is not None:
+        reference, organisation, area_id = others
+        raise Forbidden(
+            f"hazardous area {area_id} is tasked to {organisation} (task {reference}): "
+            "an operator works only where it is tasked or no one is",
+            field="hazardous_area_ids",
+        )
 
 
 def _refuse_future_work(values: dict[str, Any]) -> None:
