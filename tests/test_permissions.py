@@ -579,7 +579,27 @@ def check(world: World, keys: list[str], table: dict[str, dict[str, int]], cells
             expected = table[key][world.caller]
             if response.status_code != expected:
                 wrong.append(f"{key}: expected {expected}, got {response.status_code} {response.text[:300]}")
+            # The audit trail: one entry, naming the caller, for a change made; none for a refusal or a read.
+            entries = audit_entries(response.headers["x-request-id"])
+            made = response.status_code < 300 and route_of(key)[0] in WRITES and route_of(key) not in CHANGES_NO_RECORD
+            if len(entries) != int(made) or (made and world.account and entries[0] != world.account.username):
+                wrong.append(f"{key}: {response.status_code} left audit entries by {entries}")
     assert not wrong, f"as {world.caller}:\n" + "\n".join(wrong)
+
+
+# A full priority run writes scores and a run record, no record a user keeps: no audit entry.
+CHANGES_NO_RECORD = {("POST", "/api/v1/priorities/recompute")}
+
+
+def audit_entries(request_id: str) -> list[str]:
+    """Who the audit entries of one request name (there should be one, or none)."""
+    from sqlalchemy import text
+
+    from app.db.session import new_session
+
+    with new_session() as session:
+        sql = text("SELECT user_name FROM audit_entry WHERE request_id = :r")
+        return list(session.execute(sql, {"r": request_id}).scalars())
 
 
 @pytest.mark.parametrize("caller", CALLERS)
