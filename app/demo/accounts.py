@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Donor, FundingAgreement, Organisation, Task
+from app.db.models import Donor, Expenditure, FundingAgreement, Organisation, Task
 from app.domain.access import Actor
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.users import create_user, end_access, find_user
@@ -105,6 +105,17 @@ def _demo_donor(session: Session, operator_id: int) -> int:
         session.add(agreement)
         session.flush()
         agreement_id = agreement.id
+        # Spent so far, so that the donor's report has a cost per m² to show.
+        session.add(
+            Expenditure(
+                funding_agreement_id=agreement_id,
+                period_start=date(2023, 1, 1),
+                period_end=date(2025, 12, 31),
+                amount=1_850_000,
+                notes="SYNTHETIC DEMO DATA",
+                created_by="demo-seed",
+            )
+        )
     for task in session.scalars(
         select(Task).where(Task.organisation_id == operator_id, Task.funding_agreement_id.is_(None))
     ):
