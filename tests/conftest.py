@@ -16,7 +16,7 @@ from tests.accounts import Account, client_for, make_account
 # Everything but the lookup lists; CASCADE takes the tables that refer to these.
 RECORD_TABLES = (
     "hazardous_area, organisation, settlement, context_feature, priority_scenario, priority_score, priority_current,"
-    " donor, audit_entry"
+    " donor, audit_entry, admin_unit, import_job, import_mapping"
 )
 
 

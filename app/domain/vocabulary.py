@@ -36,6 +36,14 @@ VictimRole = Literal["civilian", "deminer", "unknown"]
 ReachKind = Literal["direct", "indirect"]
 PriorityRunKind = Literal["full", "incremental"]
 AuditAction = Literal["create", "update", "delete", "restore"]
+# How much of a date is known: a record from the field may say only the month, the year, or nothing.
+DatePrecision = Literal["day", "month", "year", "unknown"]
+QualityFlagKind = Literal[
+    "sliver", "duplicate_geometry", "overlap", "geometry_repaired", "outside_country", "date_unknown"
+]
+ImportKind = Literal["hazardous_areas", "releases", "activities", "devices_found", "accidents"]
+ImportStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+ImportOutcome = Literal["created", "updated", "repaired", "refused", "skipped"]
 
 CLASSIFICATIONS: tuple[Classification, ...] = get_args(Classification)
 AREA_STATUSES: tuple[AreaStatus, ...] = get_args(AreaStatus)
@@ -57,6 +65,12 @@ VICTIM_ROLES: tuple[VictimRole, ...] = get_args(VictimRole)
 REACH_KINDS: tuple[ReachKind, ...] = get_args(ReachKind)
 PRIORITY_RUN_KINDS: tuple[PriorityRunKind, ...] = get_args(PriorityRunKind)
 AUDIT_ACTIONS: tuple[AuditAction, ...] = get_args(AuditAction)
+DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
+QUALITY_FLAG_KINDS: tuple[QualityFlagKind, ...] = get_args(QualityFlagKind)
+IMPORT_KINDS: tuple[ImportKind, ...] = get_args(ImportKind)
+RELEASE_DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
+IMPORT_STATUSES: tuple[ImportStatus, ...] = get_args(ImportStatus)
+IMPORT_OUTCOMES: tuple[ImportOutcome, ...] = get_args(ImportOutcome)
 
 # --- sets derived from the vocabularies -----------------------------------------------------------
 # Areas that still hold land to release: they are ranked, counted as remaining and drawn as live.

@@ -1,12 +1,14 @@
 """ORM models. Vocabulary follows IMAS and the IMSMA information model (docs/mine-action.md §2–3)."""
 
 from app.db.models.account import ApiToken, LoginSession, User
+from app.db.models.admin_unit import AdminUnit
 from app.db.models.audit import AuditChange, AuditEntry
 from app.db.models.base import Base, Created, Lookup, Recorded
 from app.db.models.context import ContextFeature, ContextLayer, Settlement
 from app.db.models.finds import Accident, DeviceFound, Victim, VictimIdentity
 from app.db.models.funding import BeneficiaryCount, Donor, Expenditure, FundingAgreement
 from app.db.models.hazardous_area import HazardousArea, HazardousAreaEvent
+from app.db.models.importing import ImportJob, ImportMapping, ImportReportRow
 from app.db.models.land_release import Activity, Release, activity_hazardous_area
 from app.db.models.lookups import BlockageType, ContaminationType, EvidenceType, Method
 from app.db.models.organisation import Organisation
@@ -18,11 +20,13 @@ from app.db.models.priority import (
     PriorityScore,
     PriorityStale,
 )
+from app.db.models.quality import QualityFlag
 from app.db.models.tasking import Task, TaskDeconfliction, TaskEvent, TaskProgressReport, task_hazardous_area
 
 __all__ = [
     "Accident",
     "Activity",
+    "AdminUnit",
     "ApiToken",
     "AuditChange",
     "AuditEntry",
@@ -40,6 +44,9 @@ __all__ = [
     "FundingAgreement",
     "HazardousArea",
     "HazardousAreaEvent",
+    "ImportJob",
+    "ImportMapping",
+    "ImportReportRow",
     "LoginSession",
     "Lookup",
     "Method",
@@ -50,6 +57,7 @@ __all__ = [
     "PriorityScenarioVersion",
     "PriorityScore",
     "PriorityStale",
+    "QualityFlag",
     "Recorded",
     "Release",
     "Settlement",

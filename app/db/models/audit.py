@@ -24,6 +24,7 @@ class AuditEntry(Base):
     # The account and its organisation; none for the command line and the demo seed.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_job.id"), index=True)
     request: Mapped[str] = mapped_column(Text)  # e.g. "PATCH /api/v1/hazardous-areas/12"
     request_id: Mapped[str | None] = mapped_column(Text)
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +23,7 @@ from app.db.models.base import Base, Recorded
 from app.domain.vocabulary import (
     ACCIDENT_TYPES,
     AGE_BANDS,
+    DATE_PRECISIONS,
     DEVICE_FATES,
     DEVICE_PERSISTENCE,
     SEXES,
@@ -40,8 +42,12 @@ class DeviceFound(Recorded, Base):
         CheckConstraint(check_in("persistence", DEVICE_PERSISTENCE), name="persistence"),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         CheckConstraint("depth_cm >= 0", name="depth_non_negative"),
+        UniqueConstraint("source", "external_id", name="uq_device_found_source_external_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Where an imported record came from and its id there: re-importing updates it, never duplicates it.
+    source: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
     hazardous_area_id: Mapped[int | None] = mapped_column(ForeignKey("hazardous_area.id"), index=True)
     found_on: Mapped[date] = mapped_column(Date)
@@ -60,9 +66,21 @@ class Accident(Recorded, Base):
     """An explosive-ordnance accident; victims are listed separately, identities apart from them."""
 
     __tablename__ = "accident"
-    __table_args__ = (CheckConstraint(check_in("type", ACCIDENT_TYPES), name="type"),)
+    __table_args__ = (
+        CheckConstraint(check_in("type", ACCIDENT_TYPES), name="type"),
+        CheckConstraint(check_in("occurred_on_precision", DATE_PRECISIONS), name="occurred_on_precision"),
+        CheckConstraint(
+            f"(occurred_on IS NULL) = ({check_in('occurred_on_precision', ('unknown',))})", name="occurred_on_known"
+        ),
+        UniqueConstraint("source", "external_id", name="uq_accident_source_external_id"),
+    )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    # Where an imported record came from and its id there: re-importing updates it, never duplicates it.
+    source: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
+    # Unknown for an accident whose date nobody recorded: kept out of time series and recency weights.
+    occurred_on: Mapped[date | None] = mapped_column(Date, index=True)
+    occurred_on_precision: Mapped[str] = mapped_column(Text, server_default="day")
     type: Mapped[str] = mapped_column(Text)
     device_category: Mapped[str | None] = mapped_column(ForeignKey("contamination_type.code"))
     hazardous_area_id: Mapped[int | None] = mapped_column(ForeignKey("hazardous_area.id"), index=True)

@@ -26,6 +26,7 @@ from app.domain.vocabulary import (
     AREA_EVENT_KINDS,
     AREA_STATUSES,
     CLASSIFICATIONS,
+    DATE_PRECISIONS,
     DEVICE_PERSISTENCE,
     SOURCE_RELIABILITY,
     check_in,
@@ -44,6 +45,7 @@ class HazardousArea(Recorded, Base):
         CheckConstraint(check_in("source_reliability", SOURCE_RELIABILITY), name="source_reliability"),
         CheckConstraint("original_area_m2 > 0", name="original_area_positive"),
         CheckConstraint("remaining_area_m2 >= 0", name="remaining_area_non_negative"),
+        CheckConstraint(check_in("reported_on_precision", DATE_PRECISIONS), name="reported_on_precision"),
         UniqueConstraint("source", "external_id", name="uq_hazardous_area_source_external_id"),
         Index("ix_hazardous_area_contamination_types", "contamination_types", postgresql_using="gin"),
     )
@@ -65,6 +67,7 @@ class HazardousArea(Recorded, Base):
     reporting_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     reporting_source: Mapped[str | None] = mapped_column(Text)
     reported_on: Mapped[date | None] = mapped_column(Date, index=True)
+    reported_on_precision: Mapped[str] = mapped_column(Text, server_default="day")
     oblast_code: Mapped[str | None] = mapped_column(Text, index=True)
     raion_code: Mapped[str | None] = mapped_column(Text, index=True)
     hromada_code: Mapped[str | None] = mapped_column(Text, index=True)

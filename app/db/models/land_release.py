@@ -16,12 +16,13 @@ from sqlalchemy import (
     SmallInteger,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, Created, Recorded
-from app.domain.vocabulary import ACTIVITY_STATUSES, ACTIVITY_TYPES, RELEASE_KINDS, check_in
+from app.domain.vocabulary import ACTIVITY_STATUSES, ACTIVITY_TYPES, RELEASE_DATE_PRECISIONS, RELEASE_KINDS, check_in
 
 activity_hazardous_area = Table(
     "activity_hazardous_area",
@@ -40,8 +41,12 @@ class Activity(Recorded, Base):
         CheckConstraint(check_in("status", ACTIVITY_STATUSES), name="status"),
         CheckConstraint("clearance_depth_cm >= 0", name="clearance_depth_non_negative"),
         CheckConstraint("team_days >= 0", name="team_days_non_negative"),
+        UniqueConstraint("source", "external_id", name="uq_activity_source_external_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Where an imported record came from and its id there: re-importing updates it, never duplicates it.
+    source: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
     type: Mapped[str] = mapped_column(Text)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
@@ -68,13 +73,21 @@ class Release(Created, Base):
     __table_args__ = (
         CheckConstraint(check_in("kind", RELEASE_KINDS), name="kind"),
         CheckConstraint("area_m2 >= 0", name="area_non_negative"),
+        CheckConstraint(check_in("released_on_precision", RELEASE_DATE_PRECISIONS), name="released_on_precision"),
+        # One released polygon of a file may fall on several areas: one release each.
+        UniqueConstraint("source", "external_id", "hazardous_area_id", name="uq_release_source_external_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Where an imported record came from and its id there: re-importing updates it, never duplicates it.
+    source: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
     hazardous_area_id: Mapped[int] = mapped_column(ForeignKey("hazardous_area.id"), index=True)
     kind: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(ForeignKey("method.code"))
     released_on: Mapped[date] = mapped_column(Date, index=True)
+    # A release keeps a date (the account is kept in date order); history may know only its month or year.
+    released_on_precision: Mapped[str] = mapped_column(Text, server_default="day")
     submitted_area_m2: Mapped[float] = mapped_column(Double)
     outside_area_m2: Mapped[float] = mapped_column(Double)
     overlap_area_m2: Mapped[float] = mapped_column(Double)
