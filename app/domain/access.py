@@ -48,6 +48,7 @@ Capability = Literal[
     "expenditure.record",
     "beneficiaries.record",
     "user.manage",
+    "data.import",
     "account.own",
 ]
 CAPABILITIES: tuple[Capability, ...] = get_args(Capability)
@@ -84,6 +85,8 @@ GRANTS: dict[Capability, tuple[str, ...]] = {
     "expenditure.record": ("admin", "operator"),
     "beneficiaries.record": ("admin", "operator"),
     "user.manage": ("admin",),
+    # Bringing a dataset in touches many organisations' records at once: information management's job.
+    "data.import": ("admin", "coordinator"),
     "account.own": ROLES,
 }
 # Capabilities an operator holds for its own organisation's records only; the check needs the record's organisation.
@@ -128,6 +131,7 @@ DOING: dict[Capability, str] = {
     "expenditure.record": "report expenditure",
     "beneficiaries.record": "record beneficiaries",
     "user.manage": "manage user accounts",
+    "data.import": "import files and keep import mappings",
     "account.own": "manage your own API tokens",
 }
 

@@ -69,6 +69,7 @@ DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 QUALITY_FLAG_KINDS: tuple[QualityFlagKind, ...] = get_args(QualityFlagKind)
 IMPORT_KINDS: tuple[ImportKind, ...] = get_args(ImportKind)
 RELEASE_DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
+UNKNOWN_DATE: tuple[DatePrecision, ...] = ("unknown",)
 IMPORT_STATUSES: tuple[ImportStatus, ...] = get_args(ImportStatus)
 IMPORT_OUTCOMES: tuple[ImportOutcome, ...] = get_args(ImportOutcome)
 

@@ -42,6 +42,8 @@ class ActivityPublic(ActivityFields):
     organisation_id: int
     task_id: int | None
     hazardous_area_ids: list[int]
+    source: str | None = Field(None, description="where an imported activity came from")
+    external_id: str | None = Field(None, description="its id there")
     cancelled_m2: float
     reduced_m2: float
     cleared_m2: float

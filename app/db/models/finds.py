@@ -27,6 +27,7 @@ from app.domain.vocabulary import (
     DEVICE_FATES,
     DEVICE_PERSISTENCE,
     SEXES,
+    UNKNOWN_DATE,
     VICTIM_OUTCOMES,
     VICTIM_ROLES,
     check_in,
@@ -70,7 +71,7 @@ class Accident(Recorded, Base):
         CheckConstraint(check_in("type", ACCIDENT_TYPES), name="type"),
         CheckConstraint(check_in("occurred_on_precision", DATE_PRECISIONS), name="occurred_on_precision"),
         CheckConstraint(
-            f"(occurred_on IS NULL) = ({check_in('occurred_on_precision', ('unknown',))})", name="occurred_on_known"
+            f"(occurred_on IS NULL) = ({check_in('occurred_on_precision', UNKNOWN_DATE)})", name="occurred_on_known"
         ),
         UniqueConstraint("source", "external_id", name="uq_accident_source_external_id"),
     )
