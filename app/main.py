@@ -29,6 +29,7 @@ from app.api import (
 )
 from app.api import dashboard as dashboard_api
 from app.api.access import check_every_route_has_a_rule, guard
+from app.api.anonymous_writes import RefuseAnonymousWrites
 from app.api.caching import PrivateByDefault
 from app.api.errors import install_error_handlers
 from app.api.request_id import RequestIdMiddleware
@@ -83,8 +84,9 @@ def create_app() -> FastAPI:
         openapi_url=None,
     )
     install_error_handlers(app)
-    # Field offices work over slow links: tiles, pages and JSON shrink 3-5x; level 5 keeps the CPU cost low.
+    app.add_middleware(RefuseAnonymousWrites)  # before the body is read; inside the request id: its 401s carry one
     app.add_middleware(PrivateByDefault)
+    # Field offices work over slow links: tiles, pages and JSON shrink 3-5x; level 5 keeps the CPU cost low.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(RequestIdMiddleware)  # outermost: the error handlers' log lines carry the id
     # Every route passes the guard: the caller needs the capability app/api/access.py names for it.

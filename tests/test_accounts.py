@@ -413,3 +413,11 @@ def test_demo_users_are_skipped_without_demo_data_and_stay_deactivated(db: None)
         session.commit()
     assert runner.invoke(cli, ["demo-users"]).exit_code == 0
     assert _scalar("SELECT active FROM app_user WHERE username = 'demo.viewer'") is False
+
+
+def test_an_anonymous_change_is_refused_before_its_body_is_read(anonymous: TestClient) -> None:
+    # Regression: the body was parsed first (a malformed one answered 422, a huge one cost the server).
+    answer = anonymous.post(AREAS, content=b"{" * 100_000, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+    assert answer.headers["x-request-id"] and answer.headers["cache-control"] == "private, no-store"
+    assert anonymous.post("/login", data={"username": "nobody.here", "password": "x"}).status_code == 401
