@@ -30,11 +30,31 @@ def _configure() -> None:
 
 @cli.command()
 def migrate(revision: str = typer.Argument("head", help="Target revision")) -> None:
-    """Bring the database schema to REVISION (default: the latest)."""
+    """Bring the database schema to REVISION (default: the latest); at the latest, add the default scenarios if none."""
     from app.db.migrations import upgrade
 
     upgrade(revision=revision)
     console.print(f"[green]database schema at {revision}[/]")
+    if revision == "head" and get_settings().default_scenarios:
+        _default_scenarios()
+
+
+def _default_scenarios() -> None:
+    """A new install ranks without the demo: the default priority scenarios, filed as this command."""
+    import getpass
+
+    from app.db.audit import audit_session
+    from app.db.session import new_session
+    from app.domain.access import Actor
+    from app.services.priorities.scenarios import create_default_scenarios
+
+    user = f"cli:{getpass.getuser()}"
+    with new_session() as session:
+        audit_session(session, actor=Actor.system(user), request="mais migrate")
+        created = create_default_scenarios(session, user=user)
+        session.commit()
+    if created:
+        console.print(f"created the default priority scenarios: {', '.join(created)}")
 
 
 @cli.command()
@@ -144,6 +164,127 @@ def load_context(
     console.print(f"dropped {read.dropped_empty:,} without geometry; repaired {read.repaired:,} invalid geometries")
     if read.reprojected_from:
         console.print(f"reprojected from {read.reprojected_from} to WGS 84 (EPSG:4326)")
+
+
+@cli.command("load-boundaries")
+def load_boundaries(
+    path: str | None = typer.Argument(None, help="GeoJSON (.gz too), GeoPackage, zipped Shapefile, KML or KMZ"),
+    ukraine: bool = typer.Option(False, "--ukraine", help="Ukraine's shipped oblasts, raions and hromadas"),
+    country: str | None = typer.Option(None, help="ISO 3166-1 alpha-2 code of the country, e.g. XK"),
+    level: int | None = typer.Option(None, help="1 oblast / province, 2 raion / district, 3 hromada / commune"),
+    code_field: str | None = typer.Option(None, "--code-field", help="Field holding the code records carry"),
+    name_field: str | None = typer.Option(None, "--name-field", help="Field holding the name"),
+    name_en_field: str | None = typer.Option(None, "--name-en-field", help="Field holding the English name"),
+    parent_field: str | None = typer.Option(None, "--parent-field", help="Field holding the parent unit's code"),
+    layer_name: str | None = typer.Option(None, "--layer-name", help="Layer to read from a multi-layer file"),
+    source: str | None = typer.Option(None, help="Source recorded on every unit (default: the file name)"),
+    user: str = typer.Option("cli", help="Name recorded as the loader"),
+) -> None:
+    """Load admin boundaries (one level of a country from a file, or --ukraine); areas without codes get them."""
+    from app.db.session import new_session
+    from app.services.registry.admin_units import load_boundary_file, load_ukraine
+    from gis.boundaries import BoundaryFields
+
+    options = {"--country": country, "--level": level, "--code-field": code_field, "--name-field": name_field}
+    with new_session() as session, console.status("loading admin boundaries…"):
+        try:
+            if ukraine == (path is not None):
+                raise ValueError("give a boundary FILE, or --ukraine for Ukraine's shipped boundaries")
+            if path is not None and (missing := [flag for flag, value in options.items() if value is None]):
+                raise ValueError(f"give {', '.join(missing)} with a boundary file")
+            if path is None:
+                loaded = load_ukraine(session, user=user)
+            else:
+                fields = BoundaryFields(str(code_field), str(name_field), name_en_field, parent_field)
+                loaded = [
+                    load_boundary_file(
+                        session,
+                        path,
+                        fields,
+                        country=str(country),
+                        level=int(level or 0),
+                        layer=layer_name,
+                        source=source,
+                        user=user,
+                    )
+                ]
+            session.commit()
+        except (ValueError, AppError) as error:
+            raise _refused(error) from error
+    for done in loaded:
+        console.print(
+            f"[green]{done.country} level {done.level}: {done.added:,} units added, {done.updated:,} updated[/]; "
+            f"{done.areas_coded:,} areas got a code at this level"
+        )
+        if done.absent:
+            console.print(f"{done.absent:,} units of this level loaded before are not in the file: kept")
+        if done.reprojected_from:
+            console.print(f"reprojected from {done.reprojected_from} to WGS 84 (EPSG:4326)")
+        if done.repaired:
+            console.print(f"repaired {done.repaired:,} invalid polygons")
+
+
+@cli.command("import")
+def import_file(
+    path: str = typer.Argument(..., help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, CSV or XLSX (Kobo/ODK too)"),
+    kind: str = typer.Option(..., help="hazardous_areas, releases, activities, devices_found or accidents"),
+    source: str = typer.Option(..., help="The system or dataset the file comes from, e.g. 'IMSMA export 2024'"),
+    mapping: str | None = typer.Option(None, help="Field mapping as JSON, or the path of a .json file holding it"),
+    mapping_name: str | None = typer.Option(None, "--mapping-name", help="A mapping saved under this name"),
+    layer_name: str | None = typer.Option(None, "--layer-name", help="Layer to read (default: every layer)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only report what would be done; write nothing"),
+    skip_refused: bool = typer.Option(False, "--skip-refused", help="Write the good rows even if some are refused"),
+    report_path: str | None = typer.Option(None, "--report", help="Write the row-by-row report to this CSV file"),
+    user: str = typer.Option("cli", help="Name recorded as the importer"),
+) -> None:
+    """Import a file (all or nothing unless --skip-refused); the job shows in GET /api/v1/imports as it runs."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from app.db.session import new_session
+    from app.domain.access import Actor
+    from app.services.importing import jobs
+    from app.services.importing.mappings import mapping_argument
+    from app.services.importing.progress import Tracker
+    from app.services.importing.report import report_csv, summary
+    from app.services.importing.submission import create_job
+
+    actor, file = Actor.system(user), Path(path)
+    with new_session() as session:
+        try:
+            job = create_job(
+                session,
+                file,
+                kind=kind,
+                source=source,
+                mapping=mapping_argument(mapping),
+                mapping_name=mapping_name,
+                layer=layer_name,
+                dry_run=dry_run,
+                skip_refused=skip_refused,
+                actor=actor,
+            )
+        except (ValueError, AppError) as error:
+            raise _refused(error) from error
+        session.commit()  # the job shows in GET /api/v1/imports while it runs
+    shown = ", ".join(f"{m.get('column', m)!r} → {name}" for name, m in (job.mapping or {}).items())
+    console.print(f"import {job.id}, mapping: {shown}", highlight=False, soft_wrap=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} rows"))
+    with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task(f"{'checking' if dry_run else 'importing'} {file.name}", total=job.rows_total)
+        tracker = Tracker(job.id, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        jobs.run_job(job.id, file, actor=actor, layer=layer_name, tracker=tracker)
+    with new_session() as session:
+        job = jobs.get_job(session, job.id)
+        for line in summary(session, job):
+            console.print(line, highlight=False, soft_wrap=True)
+        if report_path:
+            with open(report_path, "w", encoding="utf-8", newline="") as out:
+                out.writelines(report_csv(session, job.id))
+            console.print(f"[green]wrote the report to {report_path}[/]")
+    if job.status != "done":
+        raise typer.Exit(1)
 
 
 def _rescore(user: str) -> None:

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     session_hours: int = Field(12, ge=1, le=24 * 30)
     token_days: int = Field(90, ge=1)
     token_days_max: int = Field(365, ge=1)
+    # An area smaller than this (m²) is flagged as a sliver: a digitising slip or a scrap to merge.
+    sliver_m2: float = Field(10.0, gt=0)
+    # Create the default priority scenarios at start and on `mais migrate` when there are none at all.
+    default_scenarios: bool = True
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
 

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import (
     accidents,
     accounts,
     activities,
+    admin_units,
     audit,
     beneficiaries,
     devices_found,
     donors,
     funding_agreements,
     hazardous_areas,
+    imports,
     organisations,
     priorities,
+    quality,
     releases,
     reports,
     system,
@@ -37,9 +42,13 @@ from app.config import get_settings
 from app.dashboard import login
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import APP_STATIC_DIR, VENDOR_DIR, require_vendor_assets
-from app.db.session import get_engine
+from app.db.audit import audit_session
+from app.db.session import get_engine, new_session
+from app.domain.access import Actor
 from app.logging import configure_logging
+from app.services.priorities.scenarios import create_default_scenarios
 
+log = logging.getLogger(__name__)
 ROUTERS: list[APIRouter] = [
     system.router,
     login.router,
@@ -58,6 +67,9 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     tiles.router,
     audit.router,
+    imports.router,
+    admin_units.router,
+    quality.router,
     dashboard_api.router,
     dashboard.router,
 ]
@@ -65,10 +77,30 @@ ROUTERS: list[APIRouter] = [
 
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    """Refuse to start without the vendored map assets; close the pool on shutdown."""
+    """Refuse to start without the vendored map assets; give a new programme its default scenarios; close the pool."""
     require_vendor_assets()
+    if get_settings().default_scenarios:
+        _default_scenarios()
     yield
     get_engine().dispose()
+
+
+def _default_scenarios() -> None:
+    """The default priority scenarios when there are none, so that rankings and the map work from the first start.
+
+    A database that cannot be reached or is not migrated yet does not stop the start: the health
+    check says so, and `mais migrate` creates the scenarios too.
+    """
+    try:
+        with new_session() as session:
+            audit_session(session, actor=Actor.system("system"), request="application start")
+            created = create_default_scenarios(session, user="system")
+            session.commit()
+    except SQLAlchemyError as error:
+        log.warning("default priority scenarios not checked: %s", str(error).splitlines()[0])
+        return
+    if created:
+        log.info("created the default priority scenarios: %s", ", ".join(created))
 
 
 def create_app() -> FastAPI:

@@ -13,6 +13,9 @@ from app.db.scratch import create_database, drop_database
 from app.db.session import use_database
 from tests.accounts import Account, client_for, make_account
 
+# Each test starts with no priority scenario and makes those it ranks by (test_default_scenarios.py turns this on).
+os.environ.setdefault("MAIS_DEFAULT_SCENARIOS", "false")
+
 # Everything but the lookup lists; CASCADE takes the tables that refer to these.
 RECORD_TABLES = (
     "hazardous_area, organisation, settlement, context_feature, priority_scenario, priority_score, priority_current,"

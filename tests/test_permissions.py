@@ -9,6 +9,7 @@ GRANTS, checked against it at the end.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,7 @@ from sqlalchemy import text
 
 from app.api.access import OPEN, RULES, WRITES, check_every_route_has_a_rule, routes_of
 from app.config import get_settings
-from app.db.models import User
+from app.db.models import ImportJob, User
 from app.db.session import new_session
 from app.domain.access import CAPABILITIES, DOING, GRANTS, OWN_ORGANISATION, PUBLIC, ROLES, SCOPED_ROLES
 from app.main import ROUTERS, app
@@ -88,6 +89,10 @@ POST   /api/v1/funding-agreements/{agreement_id}/expenditure  own     201 403 20
 POST   /api/v1/funding-agreements/{agreement_id}/expenditure  other   201 403 403 403 403 401
 POST   /api/v1/tasks/{task_id}/beneficiaries            own           201 403 201 403 403 401
 POST   /api/v1/tasks/{task_id}/beneficiaries            other         201 403 403 403 403 401
+# imports
+POST   /api/v1/imports                                                202 202 403 403 403 401
+POST   /api/v1/imports/{job_id}/cancel                                200 200 403 403 403 401
+POST   /api/v1/import-mappings                                        201 201 403 403 403 401
 """
 
 # The status each caller gets for some reads (public reading off). "others" in the funding rows: an
@@ -119,6 +124,8 @@ GET    /api/v1/reports/donor                                          200 200 20
 GET    /api/v1/dashboard/headline                                     200 200 200 403 200 401
 # accounts and audit
 GET    /api/v1/audit                                                  200 200 403 403 403 401
+GET    /api/v1/imports                                                200 200 403 403 403 401
+GET    /api/v1/import-mappings                                        200 200 403 403 403 401
 GET    /api/v1/users                                                  200 403 403 403 403 401
 GET    /api/v1/users/{user_id}                                        200 403 403 403 403 401
 GET    /api/v1/me                                                     200 200 200 200 200 401
@@ -539,6 +546,37 @@ def _record_beneficiaries(org: str) -> Write:
     return run
 
 
+# imports
+
+
+@write("POST /api/v1/imports")
+def _submit_import(w: World, c: TestClient) -> Response:
+    """A dry run of a one-area file; the answer waits for its background run, which writes nothing."""
+    from tests.import_files import areas, finished, upload
+    from tests.import_files import write as write_file
+
+    path = write_file(areas(1), Path(tempfile.mkdtemp()) / "one.geojson")
+    response = upload(c, path, dry_run=True)
+    if response.status_code == 202:
+        finished(w.admin, response.json()["id"])
+    return response
+
+
+@write("POST /api/v1/imports/{job_id}/cancel")
+def _cancel_import(w: World, c: TestClient) -> Response:
+    with new_session() as session:
+        job = ImportJob(kind="hazardous_areas", source="permissions", status="queued", created_by="tests")
+        session.add(job)
+        session.commit()
+    return c.post(f"{V1}/imports/{job.id}/cancel")
+
+
+@write("POST /api/v1/import-mappings")
+def _save_import_mapping(w: World, c: TestClient) -> Response:
+    body = {"name": f"export {w.next()}", "kind": "hazardous_areas", "mapping": {"external_id": {"column": "ID"}}}
+    return c.post(f"{V1}/import-mappings", json=body)
+
+
 for _org in ("own", "other"):
     write(f"POST /api/v1/activities [{_org}]")(_record_activity(_org))
     write(f"PATCH /api/v1/activities/{{activity_id}} [{_org}]")(_correct_activity(_org))
@@ -559,6 +597,7 @@ SUBJECTS = {
     "tasks": ("/api/v1/tasks",),
     "accidents and priorities": ("/api/v1/accidents", "/api/v1/priorit"),
     "funding": ("/api/v1/donors", "/api/v1/funding-agreements"),
+    "imports": ("/api/v1/imports", "/api/v1/import-mappings"),
 }
 
 

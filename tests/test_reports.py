@@ -52,12 +52,12 @@ def test_whole_programme_report_carries_every_hand_known_figure(client: TestClie
         body["headline"],
         {
             "released_m2": 990_000.0, "cancelled_m2": 400_000.0, "reduced_m2": 250_000.0, "cleared_m2": 340_000.0,
-            "remaining_sha_m2": 300_000.0, "remaining_cha_m2": 250_000.0,
+            "remaining_sha_m2": 300_000.0, "remaining_cha_m2": 250_000.0, "overlap_counted_once_m2": 0.0,
             "items_found": 6, "items_destroyed": 5, "tasks_started": 2, "tasks_completed": 1, "areas_handed_over": 1,
             "team_days": 85.0, "m2_per_team_day": 11_647.06,  # 990,000 m² reported over 85 team-days
             "beneficiaries_direct": 335, "beneficiaries_indirect": 1_360,
             "people_near_released_land": 3_300,  # 1,000 + 2,000 + 300 counted once; the far town is out
-            "accidents": 3, "victims": 4,
+            "accidents": 3, "victims": 4, "accidents_date_unknown": 0, "victims_date_unknown": 0,
         },
     )  # fmt: skip
     t = body["tables"]
@@ -122,7 +122,8 @@ def test_whole_programme_report_carries_every_hand_known_figure(client: TestClie
              "remaining_sha_m2": 300_000.0, "remaining_cha_m2": 0.0, "items_found": 4, "items_destroyed": 3,
              "tasks_started": 1, "tasks_completed": 1, "areas_handed_over": 1, "team_days": 60.0,
              "m2_per_team_day": 12_333.33, "beneficiaries_direct": 305, "beneficiaries_indirect": 1_360,
-             "people_near_released_land": 1_300, "accidents": 1, "victims": 2},
+             "people_near_released_land": 1_300, "accidents": 1, "victims": 2,
+             "overlap_counted_once_m2": 0.0, "accidents_date_unknown": 0, "victims_date_unknown": 0},
             id="donor",
         ),
         pytest.param(
@@ -131,7 +132,8 @@ def test_whole_programme_report_carries_every_hand_known_figure(client: TestClie
              "remaining_sha_m2": 0.0, "remaining_cha_m2": 250_000.0, "items_found": 2, "items_destroyed": 2,
              "tasks_started": 1, "tasks_completed": 0, "areas_handed_over": 0, "team_days": 25.0,
              "m2_per_team_day": 10_000.0, "beneficiaries_direct": 30, "beneficiaries_indirect": 0,
-             "people_near_released_land": 2_300, "accidents": 1, "victims": 1},
+             "people_near_released_land": 2_300, "accidents": 1, "victims": 1,
+             "overlap_counted_once_m2": 0.0, "accidents_date_unknown": 0, "victims_date_unknown": 0},
             id="organisation",
         ),
         pytest.param(
@@ -140,7 +142,8 @@ def test_whole_programme_report_carries_every_hand_known_figure(client: TestClie
              "remaining_sha_m2": 0.0, "remaining_cha_m2": 250_000.0, "items_found": 2, "items_destroyed": 2,
              "tasks_started": 1, "tasks_completed": 0, "areas_handed_over": 0, "team_days": 25.0,
              "m2_per_team_day": 10_000.0, "beneficiaries_direct": 30, "beneficiaries_indirect": 0,
-             "people_near_released_land": 2_300, "accidents": 1, "victims": 1},
+             "people_near_released_land": 2_300, "accidents": 1, "victims": 1,
+             "overlap_counted_once_m2": 0.0, "accidents_date_unknown": 0, "victims_date_unknown": 0},
             id="oblast",
         ),
         pytest.param(
@@ -149,7 +152,8 @@ def test_whole_programme_report_carries_every_hand_known_figure(client: TestClie
              "remaining_sha_m2": 300_000.0, "remaining_cha_m2": 250_000.0, "items_found": 6, "items_destroyed": 5,
              "tasks_started": 1, "tasks_completed": 1, "areas_handed_over": 0, "team_days": 75.0,
              "m2_per_team_day": 7_866.67, "beneficiaries_direct": 335, "beneficiaries_indirect": 1_360,
-             "people_near_released_land": 3_300, "accidents": 2, "victims": 3},
+             "people_near_released_land": 3_300, "accidents": 2, "victims": 3,
+             "overlap_counted_once_m2": 0.0, "accidents_date_unknown": 0, "victims_date_unknown": 0},
             id="period",
         ),
     ],

@@ -110,6 +110,16 @@ RULES: dict[tuple[str, str], Capability | str] = {
     ("GET", f"{V1}/reports/donor/{{table}}.csv"): "read.reports",
     ("GET", f"{V1}/reports/donor.{{extension}}"): "read.reports",
     ("GET", f"{V1}/audit"): "read.audit",
+    # bringing data in (Step 8)
+    ("GET", f"{V1}/imports"): "data.import",
+    ("POST", f"{V1}/imports"): "data.import",
+    ("GET", f"{V1}/imports/{{job_id}}"): "data.import",
+    ("GET", f"{V1}/imports/{{job_id}}/report"): "data.import",
+    ("POST", f"{V1}/imports/{{job_id}}/cancel"): "data.import",
+    ("GET", f"{V1}/import-mappings"): "data.import",
+    ("POST", f"{V1}/import-mappings"): "data.import",
+    ("GET", f"{V1}/quality"): "read.registry",
+    ("GET", f"{V1}/admin-units"): "read.reference",
     # the dashboard's data
     ("GET", f"{V1}/dashboard/headline"): "read.figures",
     ("GET", f"{V1}/dashboard/areas/{{area_id}}"): "read.registry",

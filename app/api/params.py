@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Query
 
 from app.domain.errors import Invalid
-from app.domain.vocabulary import AREA_STATUSES, CLASSIFICATIONS
+from app.domain.vocabulary import AREA_STATUSES, CLASSIFICATIONS, QUALITY_FLAG_KINDS
 from app.schemas.common import HromadaCode, OblastCode, RaionCode
 from app.services.area_filter import AreaFilter
 
@@ -67,6 +67,9 @@ def area_filter(
     reported_from: Annotated[date | None, Query(description="information dated on or after")] = None,
     reported_to: Annotated[date | None, Query(description="information dated on or before")] = None,
     updated_since: datetime | None = None,
+    quality: Annotated[
+        list[str] | None, Query(description="areas flagged with any of: " + ", ".join(QUALITY_FLAG_KINDS))
+    ] = None,
 ) -> AreaFilter:
     """The hazardous-area filter, the same wherever areas are selected (list, ranking, tiles, figures)."""
     if reported_from and reported_to and reported_from > reported_to:
@@ -83,4 +86,5 @@ def area_filter(
         reported_from=reported_from,
         reported_to=reported_to,
         updated_since=updated_since,
+        quality=comma_list("quality", quality, QUALITY_FLAG_KINDS),
     )

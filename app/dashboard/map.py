@@ -235,10 +235,14 @@ def _names() -> dict[str, dict[str, str]]:
 def _labelled(choices: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Admin codes with their names where the reference data knows them."""
     names = _names()
+    # Names of the loaded admin units (any country) win over the shipped Ukrainian lists.
+    loaded = {code: name for code, name in choices.get("admin_names", [])}
     labelled = dict(choices)
-    labelled["oblasts"] = [[c, f"{names['oblasts'].get(c, c)} ({c})"] for c in choices.get("oblasts", [])]
-    labelled["raions"] = [[c, c] for c in choices.get("raions", [])]
-    labelled["hromadas"] = [[c, names["hromadas"].get(c, c)] for c in choices.get("hromadas", [])]
+    labelled["oblasts"] = [
+        [c, f"{loaded.get(c) or names['oblasts'].get(c, c)} ({c})"] for c in choices.get("oblasts", [])
+    ]
+    labelled["raions"] = [[c, loaded.get(c, c)] for c in choices.get("raions", [])]
+    labelled["hromadas"] = [[c, loaded.get(c) or names["hromadas"].get(c, c)] for c in choices.get("hromadas", [])]
     return labelled
 
 

@@ -42,14 +42,37 @@ HIDDEN = "(secret)"
 NOT_AUDITED = (VictimIdentity,)
 
 
-def audit_session(session: Session, *, actor: Actor, request: str) -> None:
-    """Record what this session changes, as done by `actor` through `request` (e.g. "PATCH /api/v1/…")."""
+def audit_session(session: Session, *, actor: Actor, request: str, import_job_id: int | None = None) -> None:
+    """Record what this session changes, as done by `actor` through `request` (e.g. "PATCH /api/v1/…").
+
+    An import names its job (`import_job_id`); what is changed from here on goes into a new entry.
+    """
     session.info["audit"] = {
         "user": actor.name,
         "user_id": actor.user_id,
         "organisation_id": actor.organisation_id,
         "request": request,
+        "import_job_id": import_job_id,
     }
+    for key in ("audit_entry_id", "audit_recorded"):
+        session.info.pop(key, None)
+
+
+def audit_entry_id(session: Session) -> int:
+    """The id of the session's audit entry, begun now if nothing was recorded yet (for set-based writes)."""
+    if (entry_id := session.info.get("audit_entry_id")) is None:
+        who = session.info["audit"]
+        entry = insert(AuditEntry).values(
+            user_name=who["user"],
+            user_id=who.get("user_id"),
+            organisation_id=who.get("organisation_id"),
+            import_job_id=who.get("import_job_id"),
+            request=who["request"],
+            request_id=request_id.get(),
+        )
+        entry_id = session.connection().execute(entry.returning(AuditEntry.id)).scalar_one()
+        session.info["audit_entry_id"] = entry_id
+    return int(entry_id)
 
 
 def _value(value: Any) -> Any:
@@ -132,17 +155,8 @@ def _record(session: Session, _: UOWTransaction) -> None:
     pending = session.info.pop("audit_pending", [])
     if not pending:
         return
-    who = session.info["audit"]
     connection = session.connection()
-    if (entry_id := session.info.get("audit_entry_id")) is None:
-        entry = insert(AuditEntry).values(
-            user_name=who["user"],
-            user_id=who.get("user_id"),
-            organisation_id=who.get("organisation_id"),
-            request=who["request"],
-            request_id=request_id.get(),
-        )
-        entry_id = session.info["audit_entry_id"] = connection.execute(entry.returning(AuditEntry.id)).scalar_one()
+    entry_id = audit_entry_id(session)
     recorded: dict[tuple[str, int], dict[str, Any]] = session.info.setdefault("audit_recorded", {})
     for obj, action, before, after in pending:
         key = (obj.__tablename__, _record_id(obj))

@@ -17,6 +17,8 @@ from app.demo.work import load_demo_work
 from app.domain.errors import Conflict
 from app.services.priorities.ranking import refresh
 from app.services.priorities.scenarios import ensure_default_scenarios
+from app.services.registry.admin_units import load_ukraine
+from app.services.registry.quality import refresh_quality
 from gis.demo.areas import DEMO_SOURCE, generate_hazardous_areas
 
 DEMO_USER = "demo-seed"
@@ -87,6 +89,9 @@ def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True
         load_demo_work(session, frame, [ids[e] for e in frame["external_id"]], operators, seed=seed, user=DEMO_USER)
     if with_context:
         load_demo_context(session, seed=seed, user=DEMO_USER)
+        load_ukraine(session, user=DEMO_USER, if_empty=True)  # the demo's filters and derived codes need them
+    # Bulk-copied areas get the quality flags a write through the API computes (overlaps, slivers…).
+    refresh_quality(session, list(session.scalars(select(HazardousArea.id).where(HazardousArea.source == DEMO_SOURCE))))
     ensure_default_scenarios(session, user=DEMO_USER)
     session.commit()
     # Fresh bulk loads have no planner statistics; without them the ranking joins pick nested loops

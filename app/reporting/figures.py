@@ -16,11 +16,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.domain.access import Actor, allowed
-from app.domain.vocabulary import REACH_KINDS, RELEASE_KINDS
+from app.domain.vocabulary import REACH_KINDS, RELEASE_KINDS, DatePrecision
 from app.reporting import scope
 from app.reporting.filter import ReportFilter
 from app.reporting.map import map_layers
 from app.reporting.report import Report, Row
+from app.services.registry.quality import QUALITY_SQL_VALUES, counted_twice_sql
 from gis.units import METRES_PER_DEGREE
 
 STEPS = (
@@ -39,6 +40,8 @@ STEPS = (
 # Tables of money: left empty for readers who may not read funding (anonymous public reading).
 FUNDING_TABLES = frozenset({"cost", "agreements"})
 MAX_PERIOD_DAYS = 3_660  # beyond ten years a monthly series shows only the months with data
+# Accidents a monthly series can place; known only to the year, or not at all, they are counted apart.
+MONTH_KNOWN: tuple[DatePrecision, ...] = ("day", "month")
 
 
 def build_report(
@@ -71,15 +74,16 @@ def build_report(
     released, monthly, by_agreement = _released(session, flt, p)
     spent = _spent(session, flt, p)
     tables: dict[str, list[Row]] = {"released": released, "released_monthly": monthly}
+    beside: dict[str, Any] = {}  # headline figures that are no sum over a table's rows
     for name, query in (
-        ("remaining", lambda: _remaining(session, flt, p)),
+        ("remaining", lambda: _remaining(session, flt, p, beside)),
         ("items", lambda: _items(session, flt, p)),
         ("tasks", lambda: [_tasks(session, flt, p)]),
         ("productivity", lambda: [_productivity(session, flt, p)]),
         ("cost", lambda: _cost(session, flt, spent, by_agreement)),
         ("beneficiaries", lambda: _beneficiaries(session, flt, p)),
         ("people_near", lambda: [_people_near(session, flt, p)]),
-        ("accidents_monthly", lambda: _accidents(session, flt, p)),
+        ("accidents_monthly", lambda: _accidents(session, flt, p, beside)),
         ("agreements", lambda: _agreements(session, flt, p, spent, by_agreement)),
     ):
         step(name)
@@ -90,7 +94,7 @@ def build_report(
     if with_map:
         step("map")
         layers = map_layers(session, flt)
-    return Report(as_of, filters, flt.remaining_by, _headline(tables), tables, layers)
+    return Report(as_of, filters, flt.remaining_by, _headline(tables, beside), tables, layers)
 
 
 def _released(
@@ -140,11 +144,19 @@ def _months(flt: ReportFilter, seen: list[date]) -> list[date]:
     return months
 
 
-def _remaining(session: Session, flt: ReportFilter, p: dict[str, Any]) -> list[Row]:
-    """Remaining SHA and CHA m² now, by the admin level below the one filtered on."""
-    group = f"h.{flt.remaining_by}_code"
+def _remaining(session: Session, flt: ReportFilter, p: dict[str, Any], beside: dict[str, Any]) -> list[Row]:
+    """Remaining SHA and CHA m² now, by the admin level below the one filtered on; overlapping land counted once.
+
+    Within each admin unit land held by two or more live areas counts once, as CHA where an SHA and
+    a CHA share it; `overlap_counted_once_m2` says how much land that was. Two overlapping areas
+    recorded in different units each count in their own unit.
+    """
+    group = f"coalesce(h.{flt.remaining_by}_code, '')"
+    twice_sql = counted_twice_sql(scope.remaining_where(flt), group)
+    twice = {r.grp: (r.sha_m2, r.cha_m2) for r in session.execute(text(twice_sql), {**p, **QUALITY_SQL_VALUES})}
+    beside["overlap_counted_once_m2"] = _m2(sum(sha + cha for sha, cha in twice.values()))
     sql = f"""
-        SELECT coalesce({group}, '') AS admin_code,
+        SELECT {group} AS admin_code,
                count(*) FILTER (WHERE h.classification = :v_SHA) AS sha_areas,
                coalesce(sum(h.remaining_area_m2) FILTER (WHERE h.classification = :v_SHA), 0) AS sha_m2,
                count(*) FILTER (WHERE h.classification = :v_CHA) AS cha_areas,
@@ -152,17 +164,21 @@ def _remaining(session: Session, flt: ReportFilter, p: dict[str, Any]) -> list[R
         FROM hazardous_area h {scope.remaining_where(flt)}
         GROUP BY 1 ORDER BY 1
     """
-    return [
-        {
-            "admin_code": r.admin_code,
-            "sha_areas": r.sha_areas,
-            "sha_m2": _m2(r.sha_m2),
-            "cha_areas": r.cha_areas,
-            "cha_m2": _m2(r.cha_m2),
-            "total_m2": _m2(r.sha_m2 + r.cha_m2),
-        }
-        for r in session.execute(text(sql), p)
-    ]
+    rows = []
+    for r in session.execute(text(sql), p):
+        sha_twice, cha_twice = twice.get(r.admin_code, (0.0, 0.0))
+        sha_m2, cha_m2 = r.sha_m2 - sha_twice, r.cha_m2 - cha_twice
+        rows.append(
+            {
+                "admin_code": r.admin_code,
+                "sha_areas": r.sha_areas,
+                "sha_m2": _m2(sha_m2),
+                "cha_areas": r.cha_areas,
+                "cha_m2": _m2(cha_m2),
+                "total_m2": _m2(sha_m2 + cha_m2),
+            }
+        )
+    return rows
 
 
 def _items(session: Session, flt: ReportFilter, p: dict[str, Any]) -> list[Row]:
@@ -330,9 +346,25 @@ def _people_near(session: Session, flt: ReportFilter, p: dict[str, Any]) -> dict
     return {"distance_m": flt.distance_m, "settlements": row.settlements, "population": int(row.population)}
 
 
-def _accidents(session: Session, flt: ReportFilter, p: dict[str, Any]) -> list[Row]:
-    """Accidents and victims by month: counts only, never who (docs/mine-action.md §3, §7)."""
+def _accidents(session: Session, flt: ReportFilter, p: dict[str, Any], beside: dict[str, Any]) -> list[Row]:
+    """Accidents and victims by month: counts only, never who (docs/mine-action.md §3, §7).
+
+    An accident known only to the year, or of unknown date, has no month: it stays out of the
+    series (a guessed month would skew it) and is counted apart, in `accidents_date_unknown` and
+    `victims_date_unknown`, when it may lie in the period (its year overlaps it, or no date at all).
+    """
     area_join = "JOIN" if flt.admin or flt.funded else "LEFT JOIN"
+    scoped = ["ac.deleted_at IS NULL", *scope.admin(flt, "h"), *scope.area_funded(flt, "h")]
+    p = {**p, "month_known": list(MONTH_KNOWN)}
+    undated = f"""
+        SELECT count(DISTINCT ac.id) AS accidents, count(v.id) AS victims
+        FROM accident ac
+        LEFT JOIN victim v ON v.accident_id = ac.id
+        {area_join} hazardous_area h ON h.id = ac.hazardous_area_id
+        {scope.where([*scoped, "NOT (ac.occurred_on_precision = ANY(:month_known))", *_year_in_period(flt)])}
+    """
+    unknown = session.execute(text(undated), p).one()
+    beside["accidents_date_unknown"], beside["victims_date_unknown"] = unknown.accidents, unknown.victims
     sql = f"""
         SELECT to_char(date_trunc('month', ac.occurred_on), 'YYYY-MM') AS month,
                count(DISTINCT ac.id) AS accidents, count(v.id) AS victims,
@@ -346,19 +378,20 @@ def _accidents(session: Session, flt: ReportFilter, p: dict[str, Any]) -> list[R
         FROM accident ac
         LEFT JOIN victim v ON v.accident_id = ac.id
         {area_join} hazardous_area h ON h.id = ac.hazardous_area_id
-        {
-        scope.where(
-            [
-                "ac.deleted_at IS NULL",
-                *scope.admin(flt, "h"),
-                *scope.area_funded(flt, "h"),
-                *scope.period("ac.occurred_on", flt),
-            ]
-        )
-    }
+        {scope.where([*scoped, "ac.occurred_on_precision = ANY(:month_known)", *scope.period("ac.occurred_on", flt)])}
         GROUP BY 1 ORDER BY 1
     """
     return [dict(r) for r in session.execute(text(sql), p).mappings()]
+
+
+def _year_in_period(flt: ReportFilter) -> list[str]:
+    """Conditions keeping an accident dated to the year (or not at all) that may lie in the report's period."""
+    out = []
+    if flt.date_from:
+        out.append("(ac.occurred_on IS NULL OR date_part('year', ac.occurred_on) >= date_part('year', :date_from))")
+    if flt.date_to:
+        out.append("(ac.occurred_on IS NULL OR date_part('year', ac.occurred_on) <= date_part('year', :date_to))")
+    return out
 
 
 def _agreements(
@@ -388,8 +421,8 @@ def _agreements(
     ]
 
 
-def _headline(tables: dict[str, list[Row]]) -> dict[str, Any]:
-    """The figures a reader looks at first, each a sum over one of the tables."""
+def _headline(tables: dict[str, list[Row]], beside: dict[str, Any]) -> dict[str, Any]:
+    """The figures a reader looks at first, each a sum over one of the tables, and the figures `beside` them."""
     released = tables["released"]
     by_kind = {k: _m2(sum(r["area_m2"] for r in released if r["kind"] == k)) for k in RELEASE_KINDS}
     benef = {r["reach"]: r["total"] for r in tables["beneficiaries"]}
@@ -399,6 +432,7 @@ def _headline(tables: dict[str, list[Row]]) -> dict[str, Any]:
         **{f"{k}_m2": v for k, v in by_kind.items()},
         "remaining_sha_m2": _m2(sum(r["sha_m2"] for r in tables["remaining"])),
         "remaining_cha_m2": _m2(sum(r["cha_m2"] for r in tables["remaining"])),
+        "overlap_counted_once_m2": beside["overlap_counted_once_m2"],
         "items_found": sum(r["found"] for r in tables["items"]),
         "items_destroyed": sum(r["destroyed_in_situ"] for r in tables["items"]),
         "tasks_started": tasks["started"],
@@ -411,6 +445,8 @@ def _headline(tables: dict[str, list[Row]]) -> dict[str, Any]:
         "people_near_released_land": near["population"],
         "accidents": sum(r["accidents"] for r in tables["accidents_monthly"]),
         "victims": sum(r["victims"] for r in tables["accidents_monthly"]),
+        "accidents_date_unknown": beside["accidents_date_unknown"],
+        "victims_date_unknown": beside["victims_date_unknown"],
     }
 
 

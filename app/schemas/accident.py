@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from geojson_pydantic import Feature, FeatureCollection, Point
 from pydantic import AfterValidator, Field
 
-from app.domain.vocabulary import ACCIDENT_TYPES, AGE_BANDS, SEXES, VICTIM_OUTCOMES, VICTIM_ROLES
+from app.domain.vocabulary import ACCIDENT_TYPES, AGE_BANDS, SEXES, VICTIM_OUTCOMES, VICTIM_ROLES, DatePrecision
 from app.schemas.common import Link, NamedCrs, StrictModel
 
 
@@ -75,7 +75,14 @@ class VictimIdentityPublic(VictimPublic):
 class AccidentFields(StrictModel):
     """Attributes of an accident that a client sets (docs/mine-action.md §3)."""
 
-    occurred_on: date = Field(description="Date of the accident; not in the future")
+    occurred_on: date | None = Field(
+        None, description="Date of the accident, not in the future; with month or year precision any day in it"
+    )
+    occurred_on_precision: DatePrecision = Field(
+        "day",
+        description="How much of the date is known: day, month, year, or unknown (then no occurred_on: "
+        "the accident is counted apart from time series and weighs nothing in casualty recency)",
+    )
     type: AccidentType
     device_category: str | None = Field(None, description="A contamination_types code from /api/v1/lookups")
     hazardous_area_id: RecordId | None = Field(None, description="The live hazardous area it happened in, if any")

@@ -6,10 +6,19 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from app.domain.vocabulary import AreaStatus, Classification, DevicePersistence, SourceReliability
+from app.domain.errors import Invalid
+from app.domain.vocabulary import (
+    UNKNOWN_DATE,
+    AreaStatus,
+    Classification,
+    DatePrecision,
+    DevicePersistence,
+    SourceReliability,
+)
 from app.schemas.common import HromadaCode, Link, NamedCrs, OblastCode, RaionCode, StrictModel
+from app.schemas.quality import QualityFlagPublic
 
 
 class HazardousAreaFields(StrictModel):
@@ -33,19 +42,63 @@ class HazardousAreaFields(StrictModel):
     reporting_organisation_id: int | None = None
     reporting_source: str | None = Field(None, description="e.g. non-technical survey, military handover")
     reported_on: date | None = Field(None, description="Date of the information")
-    oblast_code: OblastCode | None = Field(None, examples=["UA63"])
-    raion_code: RaionCode | None = Field(None, examples=["UA6312"])
-    hromada_code: HromadaCode | None = Field(None, examples=["UA63120270000074373"])
+    reported_on_precision: DatePrecision | None = Field(
+        None, description="How much of reported_on is known: day, month or year (any day in it), or unknown (no date)"
+    )
+    oblast_code: OblastCode | None = Field(
+        None, examples=["UA63"], description="Level-1 admin unit; if not given, the loaded unit holding most of it"
+    )
+    raion_code: RaionCode | None = Field(
+        None, examples=["UA6312"], description="Level-2 admin unit (GET /api/v1/admin-units); derived if not given"
+    )
+    hromada_code: HromadaCode | None = Field(
+        None, examples=["UA63120270000074373"], description="Level-3 admin unit; derived if not given"
+    )
     blockages: list[str] | None = Field(None, description="Blocked resources, codes from /api/v1/lookups")
     landowner: str | None = None
     returnees_expected: int | None = Field(None, ge=0)
     notes: str | None = None
 
 
+def _check_date_precision(fields: HazardousAreaFields, *, new: bool) -> None:
+    """A date and its precision agree: an unknown date comes without a date, a day, month or year with one.
+
+    Invalid is no ValueError: pydantic lets it through, and it answers as every domain refusal does.
+    """
+    precision, given = fields.reported_on_precision, fields.model_fields_set
+    if precision in UNKNOWN_DATE and (fields.reported_on is not None or not (new or "reported_on" in given)):
+        raise Invalid(
+            f"reported_on_precision is {precision!r} but reported_on is "
+            + ("given" if fields.reported_on else "not cleared")
+            + ": send reported_on: null with it, or say how much of the date is known (day, month or year)",
+            field="properties.reported_on",
+        )
+    if new and precision is not None and precision not in UNKNOWN_DATE and fields.reported_on is None:
+        raise Invalid(
+            f"reported_on_precision is {precision!r} but reported_on is missing: give the date (with month or year "
+            f"precision any day in it, e.g. the 1st), or set reported_on_precision to {UNKNOWN_DATE[0]!r}",
+            field="properties.reported_on",
+        )
+
+
 class HazardousAreaCreateProperties(HazardousAreaFields):
     """On creation the classification is required."""
 
     classification: Classification
+
+    @model_validator(mode="after")
+    def _dated(self) -> HazardousAreaCreateProperties:
+        _check_date_precision(self, new=True)
+        return self
+
+
+class HazardousAreaUpdateProperties(HazardousAreaFields):
+    """A correction: only the properties given change."""
+
+    @model_validator(mode="after")
+    def _dated(self) -> HazardousAreaUpdateProperties:
+        _check_date_precision(self, new=False)
+        return self
 
 
 class HazardousAreaCreate(StrictModel):
@@ -64,7 +117,7 @@ class HazardousAreaUpdate(StrictModel):
 
     type: Literal["Feature"] = "Feature"
     geometry: dict[str, Any] | None = None
-    properties: HazardousAreaFields = Field(default_factory=HazardousAreaFields)
+    properties: HazardousAreaUpdateProperties = Field(default_factory=HazardousAreaUpdateProperties)
     crs: NamedCrs | None = None
     id: Any = None
     bbox: list[float] | None = None
@@ -87,6 +140,9 @@ class HazardousAreaProperties(HazardousAreaFields):
     updated_at: datetime
     updated_by: str
     geometry_repairs: list[str] | None = Field(None, description="On writes: what the server repaired")
+    quality_flags: list[QualityFlagPublic] = Field(
+        default_factory=list, description="Data-quality flags: slivers, duplicates, overlaps, repairs, unknown dates"
+    )
 
 
 class HazardousAreaFeature(Feature[MultiPolygon, HazardousAreaProperties]):

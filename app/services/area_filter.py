@@ -29,11 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import BindParameter
 
-from app.db.models import HazardousArea, Task, task_hazardous_area
+from app.db.models import HazardousArea, QualityFlag, Task, task_hazardous_area
 from app.services.sql import sql_text
 
 AREAS = HazardousArea.__table__
 TASKS = Task.__table__
+FLAGS = QualityFlag.__table__
 
 
 @dataclass
@@ -42,7 +43,8 @@ class AreaFilter:
 
     `organisation_id` (the operator) selects areas with a live task of that organisation or
     reported by it. `reported_from`/`reported_to` bound the date
-    the area's information was reported.
+    the area's information was reported. `quality` selects areas with a data-quality flag of any
+    of these kinds (app/services/registry/quality.py).
     """
 
     bbox: tuple[float, float, float, float] | None = None
@@ -56,6 +58,7 @@ class AreaFilter:
     reported_from: date | None = None
     reported_to: date | None = None
     updated_since: datetime | None = None
+    quality: list[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         """True when no filter is set."""
@@ -95,6 +98,11 @@ def area_condition(flt: AreaFilter, area: FromClause = AREAS) -> ColumnElement[b
         conditions.append(h.reported_on <= bindparam("f_reported_to", flt.reported_to))
     if flt.updated_since:
         conditions.append(h.updated_at >= bindparam("f_updated_since", flt.updated_since))
+    if flt.quality:
+        # Uncorrelated, so that the condition also compiles alone for the SQL-text queries (area_where).
+        flags = FLAGS.alias("f_flag")
+        wanted = cast(bindparam("f_quality", flt.quality), ARRAY(Text))
+        conditions.append(h.id.in_(select(flags.c.hazardous_area_id).where(flags.c.kind == any_(wanted))))
     return and_(true(), *conditions)
 
 

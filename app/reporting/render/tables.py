@@ -192,6 +192,7 @@ HEADLINE = {
     "cleared_m2": ("Cleared", "m²"),
     "remaining_sha_m2": ("Remaining SHA", "m²"),
     "remaining_cha_m2": ("Remaining CHA", "m²"),
+    "overlap_counted_once_m2": ("Land where recorded areas overlap, counted once", "m²"),
     "items_found": ("Explosive items found", "count"),
     "items_destroyed": ("Explosive items destroyed in situ", "count"),
     "tasks_started": ("Tasks started", "count"),
@@ -204,6 +205,8 @@ HEADLINE = {
     "people_near_released_land": ("People living near released land", "count"),
     "accidents": ("Accidents", "count"),
     "victims": ("Victims", "count"),
+    "accidents_date_unknown": ("Accidents whose date is unknown (not in the monthly series)", "count"),
+    "victims_date_unknown": ("Victims of those accidents", "count"),
 }
 
 FILTER_LABELS = {

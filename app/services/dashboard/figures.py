@@ -12,7 +12,9 @@ from app.domain import clock
 from app.domain.access import Actor, allowed, require
 from app.domain.vocabulary import RELEASE_KINDS, SQL_VALUES, DeviceFate
 from app.services.area_filter import AreaFilter, area_where
+from app.services.registry.admin_units import admin_choices
 from app.services.registry.hazardous_areas import get_area
+from app.services.registry.quality import LIVE_AREAS, QUALITY_SQL_VALUES, counted_twice_sql
 
 # Items whose fate ends the threat on the spot or by removal for demolition.
 DESTROYED_FATES: tuple[DeviceFate, ...] = ("destroyed_in_situ", "removed")
@@ -39,7 +41,11 @@ HEADLINE_SQL = """
 
 
 def headline(session: Session, flt: AreaFilter, *, today: date | None = None) -> dict[str, Any]:
-    """Remaining SHA/CHA m², m² released this calendar year by kind, active tasks, devices destroyed."""
+    """Remaining SHA/CHA m², m² released this calendar year by kind, active tasks, devices destroyed.
+
+    Land that overlapping live areas share counts once in the remaining m² (as CHA where an SHA and
+    a CHA share it); `overlap_counted_once_m2` says how much land that was.
+    """
     today = today or clock.today()
     where, params = area_where(flt, "h")
     params.update(SQL_VALUES, year_start=date(today.year, 1, 1), today=today, destroyed=list(DESTROYED_FATES))
@@ -47,8 +53,11 @@ def headline(session: Session, flt: AreaFilter, *, today: date | None = None) ->
     figures = dict(row)
     released = figures["released_this_year_m2"]
     figures["released_this_year_m2"] = {kind: round(released.get(kind, 0), 1) for kind in RELEASE_KINDS}
-    for key in ("suspected_remaining_m2", "confirmed_remaining_m2"):
-        figures[key] = round(figures[key], 1)
+    twice = session.execute(text(counted_twice_sql(LIVE_AREAS + where)), {**params, **QUALITY_SQL_VALUES}).first()
+    sha_twice, cha_twice = (twice.sha_m2, twice.cha_m2) if twice else (0.0, 0.0)
+    figures["suspected_remaining_m2"] = round(figures["suspected_remaining_m2"] - sha_twice, 1)
+    figures["confirmed_remaining_m2"] = round(figures["confirmed_remaining_m2"] - cha_twice, 1)
+    figures["overlap_counted_once_m2"] = round(sha_twice + cha_twice, 1)
     return {"year": today.year, **figures}
 
 
@@ -163,10 +172,26 @@ CHOICES_SQL = {
 }
 
 
+ADMIN_CHOICES = {1: "oblasts", 2: "raions", 3: "hromadas"}
+
+
 def filter_choices(session: Session) -> dict[str, list[Any]]:
-    """Values the filter form offers: admin codes of recorded areas, operators, contamination types, scenarios."""
+    """Values the filter form offers: admin units, operators, contamination types, scenarios.
+
+    Admin units are the loaded ones (`admin_unit`, by name; `admin_names` holds [code, name] pairs),
+    then any other code recorded on areas; at a level without loaded boundaries, the codes of
+    recorded areas.
+    """
     choices: dict[str, list[Any]] = {}
     for name, sql in CHOICES_SQL.items():
         rows = session.execute(text(sql)).all()
         choices[name] = [row[0] if len(row) == 1 else tuple(row) for row in rows]
+    units = admin_choices(session)
+    for level, key in ADMIN_CHOICES.items():
+        if level in units:
+            loaded = [code for code, _ in units[level]]
+            known = set(loaded)
+            choices[key] = loaded + [code for code in choices[key] if code not in known]
+    if units:
+        choices["admin_names"] = [[code, name] for level in sorted(units) for code, name in units[level]]
     return choices

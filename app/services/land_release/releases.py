@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import MultiPolygon
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
@@ -23,8 +24,9 @@ from app.services.priorities.stale import mark_areas_stale
 from app.services.records import require_live, touch
 from app.services.registry.area_lifecycle import note_information, progress_after_work
 from app.services.registry.lookups import check_codes
+from app.services.registry.quality import refresh_quality
 from gis.geometry import CleanArea, clean_area_geometry, polygonal
-from gis.land_release import EXHAUSTED_M2, Account, apply_release
+from gis.land_release import EXHAUSTED_M2, Account, ReleaseOutcome, apply_release
 
 
 @dataclass(frozen=True)
@@ -70,45 +72,88 @@ def record_release(session: Session, body: ReleaseCreate, *, actor: Actor, max_v
     if area.status not in LIVE_AREA_STATUSES:
         raise Conflict(f"hazardous area {area.id} is {area.status}: there is no land left to release")
     clean = clean_area_geometry(body.geometry, crs=body.crs.name if body.crs else None, max_vertices=max_vertices)
-    account = Account(
-        original=polygonal(to_shape(area.geom)),
-        remaining=polygonal(to_shape(area.remaining_geom)),
-        original_m2=area.original_area_m2,
-        remaining_m2=area.remaining_area_m2,
-    )
-    outcome = apply_release(account, clean.geometry)
+    outcome = apply_release(account_of(area), clean.geometry)
     if outcome.counted_m2 < EXHAUSTED_M2:
         raise Invalid(
             f"the release counts no land: {outcome.outside_m2:.0f} m² lie outside hazardous area {area.id} and "
             f"{outcome.overlap_m2:.0f} m² were released before",
             field="geometry",
         )
-    release = Release(
+    late = area.information_date is not None and props.released_on < area.information_date
+    release = book_release(
+        session,
+        area,
+        outcome,
+        submitted=clean.geometry,
         activity_id=activity.id,
-        hazardous_area_id=area.id,
         kind=props.kind,
         method=props.method,
         released_on=props.released_on,
         notes=props.notes,
+        user=user,
+    )
+    refresh_quality(session, [area.id])  # overlaps are measured on remaining land, which just shrank
+    return Recorded(release_id=release.id, clean=clean, late=late)
+
+
+# --- the account of one area, shared by single releases and historic ones (land_release/history.py) ---
+
+
+def account_of(area: HazardousArea) -> Account:
+    """The land account of an area as stored (lock the row first: releases change it)."""
+    return Account(
+        original=polygonal(to_shape(area.geom)),
+        remaining=polygonal(to_shape(area.remaining_geom)),
+        original_m2=area.original_area_m2,
+        remaining_m2=area.remaining_area_m2,
+    )
+
+
+def book_release(
+    session: Session,
+    area: HazardousArea,
+    outcome: ReleaseOutcome,
+    *,
+    submitted: MultiPolygon,
+    activity_id: int,
+    kind: str,
+    method: str,
+    released_on: date,
+    user: str,
+    notes: str | None = None,
+    released_on_precision: str = "day",
+    source: str | None = None,
+    external_id: str | None = None,
+) -> Release:
+    """Write a release `apply_release` computed on the locked `area`: the row, the land left, the status, the date."""
+    release = Release(
+        activity_id=activity_id,
+        hazardous_area_id=area.id,
+        kind=kind,
+        method=method,
+        released_on=released_on,
+        released_on_precision=released_on_precision,
+        source=source,
+        external_id=external_id,
+        notes=notes,
         submitted_area_m2=outcome.submitted_m2,
         outside_area_m2=outcome.outside_m2,
         overlap_area_m2=outcome.overlap_m2,
         area_m2=outcome.counted_m2,
-        submitted_geom=from_shape(clean.geometry, srid=4326),
+        submitted_geom=from_shape(submitted, srid=4326),
         geom=from_shape(outcome.counted, srid=4326),
         created_by=user,
     )
     session.add(release)
     session.flush()
-    late = area.information_date is not None and props.released_on < area.information_date
     area.remaining_geom = from_shape(outcome.account.remaining, srid=4326)
     area.remaining_area_m2 = outcome.account.remaining_m2
-    progress_after_work(session, area, on=props.released_on, why=f"release {release.id}", user=user)
-    note_information(area, props.released_on)
+    progress_after_work(session, area, on=released_on, why=f"release {release.id}", user=user)
+    note_information(area, released_on)
     touch(area, user)
     mark_areas_stale(session, [area.id])  # less land left: cost, farmland share and status change
     session.flush()
-    return Recorded(release_id=release.id, clean=clean, late=late)
+    return release
 
 
 def release_select() -> Select[Any]:

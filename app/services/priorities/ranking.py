@@ -222,6 +222,8 @@ def _context(session: Session, p: Parameters, *, near: list[int] | None, today: 
     settlements = session.execute(
         text(f"SELECT ST_AsBinary(geom) AS wkb, population FROM settlement WHERE deleted_at IS NULL {near_sql}"), args
     ).all()
+    # An accident whose date nobody recorded (occurred_on NULL, precision unknown) has no recency: the
+    # date bound leaves it out, so it weighs nothing rather than counting as recent or as old.
     accidents = session.execute(
         text(
             f"""SELECT ST_AsBinary(geom) AS wkb, occurred_on,

@@ -64,6 +64,19 @@ def ensure_default_scenarios(session: Session, *, user: str) -> None:
             _create(session, ScenarioCreate(name=name, description=description, weights=weights), user=user)
 
 
+def create_default_scenarios(session: Session, *, user: str) -> list[str]:
+    """The default scenarios, when the programme has none at all; the names created (the caller commits).
+
+    Run at application start and by `mais migrate`, so that rankings and the map work on a new
+    install without the demo. Any scenario, even deleted, means the programme has made its choice.
+    """
+    if session.scalar(select(PriorityScenario.id).limit(1)) is not None:
+        return []
+    ensure_default_scenarios(session, user=user)
+    session.flush()
+    return list(DEFAULT_SCENARIOS)
+
+
 def create_scenario(session: Session, body: ScenarioCreate, *, actor: Actor) -> int:
     """A new scenario at version 1 (the caller commits)."""
     require(actor, "scenario.edit")

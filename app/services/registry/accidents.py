@@ -23,6 +23,7 @@ from app.db.models import Accident, Activity, HazardousArea, Recorded, Victim, V
 from app.domain import clock
 from app.domain.access import Actor, require
 from app.domain.errors import Invalid
+from app.domain.vocabulary import UNKNOWN_DATE
 from app.schemas.accident import AccidentCreate, AccidentFields, VictimCreate
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_stale_near
@@ -180,13 +181,30 @@ def _live(session: Session, accident_id: int) -> Accident:
 
 
 def _checked(session: Session, values: dict[str, Any]) -> dict[str, Any]:
-    """Date not in the future, device category known, linked records existing and live."""
-    clock.refuse_future(values["occurred_on"], "properties.occurred_on", what="the accident happened")
+    """Date known as far as its precision says and not in the future, device category known, links live."""
+    _check_date(values.get("occurred_on"), values["occurred_on_precision"])
     if "device_category" in values:
         check_codes(session, "contamination_types", [values["device_category"]], where="properties.device_category")
     _require_reference(session, HazardousArea, values.get("hazardous_area_id"), "hazardous area", "hazardous_area_id")
     _require_reference(session, Activity, values.get("activity_id"), "activity", "activity_id")
     return values
+
+
+def _check_date(occurred_on: date | None, precision: str) -> None:
+    """A date goes with a precision of day, month or year; an unknown date with none (docs/mine-action.md §4.4)."""
+    if precision in UNKNOWN_DATE and occurred_on is not None:
+        raise Invalid(
+            f"occurred_on_precision is {precision!r} but occurred_on gives a date: leave occurred_on out, "
+            "or say how much of the date is known (day, month or year)",
+            field="properties.occurred_on_precision",
+        )
+    if precision not in UNKNOWN_DATE and occurred_on is None:
+        raise Invalid(
+            f"occurred_on is missing: give the date of the accident (with occurred_on_precision month or year, any "
+            f"day in it), or set occurred_on_precision to {UNKNOWN_DATE[0]!r} when nobody recorded it",
+            field="properties.occurred_on",
+        )
+    clock.refuse_future(occurred_on, "properties.occurred_on", what="the accident happened")
 
 
 def _require_reference(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, func, literal_column, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
-from app.db.models import HazardousArea, Organisation, Release
+from app.db.models import HazardousArea, Organisation, QualityFlag, Release
 from app.domain import clock
 from app.domain.access import Actor, require
 from app.domain.errors import Conflict, Invalid, NotFound
@@ -19,15 +20,17 @@ from app.services.area_filter import AreaFilter, area_condition
 from app.services.pagination import keyset_page
 from app.services.priorities.stale import mark_areas_stale
 from app.services.records import mark_deleted, require_live, require_version, touch, version_of
+from app.services.registry.area_admin_codes import settle_admin_codes
 from app.services.registry.area_lifecycle import change_classification, change_status, locked_area
 from app.services.registry.lookups import check_codes
+from app.services.registry.quality import refresh_quality
 from gis.geometry import CleanArea, clean_area_geometry
 
 RELEASED_BY_KIND = ("cancelled_m2", "reduced_m2", "cleared_m2")
 PROPERTY_COLUMNS = [
     getattr(HazardousArea, name)
     for name in HazardousAreaProperties.model_fields
-    if name not in ("geometry_repairs", *RELEASED_BY_KIND)
+    if name not in ("geometry_repairs", "quality_flags", *RELEASED_BY_KIND)
 ]
 AREA_LOOKUPS = ("contamination_types", "evidence", "blockages")
 
@@ -41,11 +44,23 @@ def released_by_kind() -> Any:
     return select(*sums).where(Release.hazardous_area_id == HazardousArea.id).lateral("released")
 
 
+def quality_flags() -> Any:
+    """The area's data-quality flags as one JSON array: a LATERAL aggregate over that area's flags only."""
+    names = ("kind", "other_area_id", "area_m2", "detail")
+    flag = func.json_build_object(*(part for name in names for part in (name, getattr(QualityFlag, name))))
+    flags = func.coalesce(func.json_agg(aggregate_order_by(flag, QualityFlag.id)), literal_column("'[]'::json"))
+    mine = QualityFlag.hazardous_area_id == HazardousArea.id
+    return select(flags.label("quality_flags")).where(mine).lateral("quality")
+
+
 def feature_select() -> Select[Any]:
     """Columns of an area as the API returns it; the geometry stays GeoJSON text from PostGIS."""
-    released = released_by_kind()
-    return select(*PROPERTY_COLUMNS, *released.c, func.ST_AsGeoJSON(HazardousArea.geom, 6).label("geometry")).join_from(
-        HazardousArea, released, true(), isouter=True
+    released, flags = released_by_kind(), quality_flags()
+    geometry = func.ST_AsGeoJSON(HazardousArea.geom, 6).label("geometry")
+    return (
+        select(*PROPERTY_COLUMNS, *released.c, flags.c.quality_flags, geometry)
+        .join_from(HazardousArea, released, true(), isouter=True)
+        .join(flags, true(), isouter=True)
     )
 
 
@@ -91,8 +106,10 @@ def create_area(
     )
     session.add(area)
     session.flush()
+    settle_admin_codes(session, area, body.properties, geometry_changed=True)
     mark_areas_stale(session, [area.id])
     session.flush()
+    refresh_quality(session, [area.id], {area.id: list(clean.repairs)})
     return area.id, clean
 
 
@@ -137,9 +154,11 @@ def update_area(
         area.remaining_geom = shape
         area.original_area_m2 = clean.area_m2
         area.remaining_area_m2 = clean.area_m2
+    settle_admin_codes(session, area, body.properties, geometry_changed=clean is not None)
     touch(area, user)
     mark_areas_stale(session, [area_id])
     session.flush()
+    refresh_quality(session, [area_id], {area_id: list(clean.repairs)} if clean else None)
     return area_id, clean
 
 
@@ -152,6 +171,7 @@ def delete_area(session: Session, area_id: int, *, actor: Actor, reason: str | N
     mark_deleted(area, user, reason)
     mark_areas_stale(session, [area_id])
     session.flush()
+    refresh_quality(session, [area_id])
 
 
 def restore_area(session: Session, area_id: int, *, actor: Actor) -> None:
@@ -167,6 +187,7 @@ def restore_area(session: Session, area_id: int, *, actor: Actor) -> None:
     touch(area, user)
     mark_areas_stale(session, [area_id])
     session.flush()
+    refresh_quality(session, [area_id])
 
 
 def _has_releases(session: Session, area_id: int) -> bool:
@@ -199,7 +220,13 @@ def _checked(session: Session, values: dict[str, Any], *, current: HazardousArea
 
 
 def _admin_codes(oblast_code: str | None, raion_code: str | None, hromada_code: str | None) -> dict[str, str | None]:
-    """KATOTTG codes nest: a hromada code starts with its raion's, which starts with its oblast's."""
+    """KATOTTG codes nest: a hromada code starts with its raion's, which starts with its oblast's.
+
+    Other countries' codes need not nest by prefix: their nesting is checked against the loaded
+    admin units (app/services/registry/area_admin_codes.py).
+    """
+    if not all(code is None or code.startswith("UA") for code in (oblast_code, raion_code, hromada_code)):
+        return {"oblast_code": oblast_code, "raion_code": raion_code, "hromada_code": hromada_code}
     if hromada_code:
         raion_code = raion_code or hromada_code[:6]
         if not hromada_code.startswith(raion_code):
