@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     sliver_m2: float = Field(10.0, gt=0)
     # Create the default priority scenarios at start and on `mais migrate` when there are none at all.
     default_scenarios: bool = True
+    # Largest file the API takes for an import (the command line has no limit: it reads the user's own file).
+    import_max_mb: int = Field(500, ge=1)
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
 

@@ -38,6 +38,7 @@ from app.api.anonymous_writes import RefuseAnonymousWrites
 from app.api.caching import PrivateByDefault
 from app.api.errors import install_error_handlers
 from app.api.request_id import RequestIdMiddleware
+from app.api.upload_limits import CheckUploads
 from app.config import get_settings
 from app.dashboard import login
 from app.dashboard import routes as dashboard
@@ -116,6 +117,7 @@ def create_app() -> FastAPI:
         openapi_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(CheckUploads)  # innermost: a refused upload is never read
     app.add_middleware(RefuseAnonymousWrites)  # before the body is read; inside the request id: its 401s carry one
     app.add_middleware(PrivateByDefault)
     # Field offices work over slow links: tiles, pages and JSON shrink 3-5x; level 5 keeps the CPU cost low.

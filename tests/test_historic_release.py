@@ -151,7 +151,14 @@ def test_a_cleared_polygon_over_three_areas_is_split_and_the_rest_becomes_a_clos
 
     # One completed clearance activity works all four areas, one release each, all from this polygon.
     [activity] = world.rows("SELECT id, type, status, actual_start, actual_end, source, external_id FROM activity")
-    assert tuple(activity)[1:] == ("clearance", "completed", date(2019, 6, 14), date(2019, 6, 14), SOURCE, "LR-1")
+    assert tuple(activity)[1:] == (
+        "clearance",
+        "completed",
+        date(2019, 6, 14),
+        date(2019, 6, 14),
+        SOURCE,
+        "LR-1/release",
+    )  # an id of its own
     linked = world.rows("SELECT hazardous_area_id FROM activity_hazardous_area ORDER BY 1")
     assert [r[0] for r in linked] == [a, b, c, done.new_area_id]
     releases = world.rows("SELECT hazardous_area_id, id, kind, source, external_id, activity_id FROM release")
@@ -305,3 +312,15 @@ def test_the_new_closed_area_lies_in_the_hromada_holding_most_of_it(world: World
     assert done.new_area_id is not None
     new = world.area(done.new_area_id)
     assert (new["oblast_code"], new["raion_code"], new["hromada_code"]) == ("UA63", "UA6312", EAST)
+
+
+def test_land_released_in_a_known_year_only_counts_in_totals_not_in_january(world: World) -> None:
+    # Regression: a year-precision release, stored on 1 January, showed as a January spike in the
+    # report's monthly series.
+    done = world.release(P, "LR-1", kind="cancelled", on=date(2016, 1, 1), precision="year")
+    year = {"period_start": "2016-01-01", "period_end": "2016-12-31"}
+    report = world.client.get("/api/v1/reports/donor", params=year)
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert body["headline"]["cancelled_m2"] == pytest.approx(done.counted_m2, rel=1e-9)
+    assert all(month["total_m2"] == 0 for month in body["tables"]["released_monthly"])

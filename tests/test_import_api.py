@@ -229,3 +229,24 @@ def test_cancelling_a_running_row_by_row_import_rolls_back_the_rows_already_reco
     worker.join(60)
     assert client.get(f"{IMPORTS}/{job_id}").json()["status"] == "cancelled"
     assert count("SELECT count(*) FROM accident") == 0
+
+
+def test_an_upload_is_refused_from_its_headers_before_the_file_is_read(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: FastAPI spooled the whole file before the guard ran, even for a made-up token.
+    from app.config import get_settings
+    from app.main import app
+    from tests.accounts import client_for, make_account
+
+    path = write(areas(3), tmp_path / "areas.gpkg")
+    with client_for(app, None) as stranger:
+        stranger.headers["Authorization"] = "Bearer made-up"
+        assert upload(stranger, path).status_code == 401
+    with client_for(app, make_account("viewer")) as viewer:
+        refused = upload(viewer, path)
+        assert refused.status_code == 403 and refused.json()["detail"] == "the role viewer may not import files"
+    monkeypatch.setattr(get_settings(), "import_max_mb", 0)
+    too_big = upload(client, path)
+    assert too_big.status_code == 413 and "MAIS_IMPORT_MAX_MB" in too_big.json()["detail"]
+    assert count("SELECT count(*) FROM import_job") == 0

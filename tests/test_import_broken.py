@@ -203,3 +203,39 @@ def test_a_projected_file_whose_positions_lie_outside_its_crs_is_refused_row_by_
     job = imported(write(frame, tmp_path / "utm.gpkg"), skip_refused=True)
     assert job.counts["created"] == 1
     assert [(row, field) for row, field, _ in refusals(job.id)] == [(2, "geometry")]
+
+
+def test_a_date_in_the_future_is_refused_as_through_the_api(tmp_path: Path) -> None:
+    # Regression: an imported reported_on of 2204 became the area's information date, and every
+    # later release and status change of that area was dated 2204.
+    table = csv_with_wkt(areas(2), tmp_path / "future.csv")
+    frame = pd.read_csv(table, dtype=str)
+    frame.loc[1, "Date of report"] = "2204-05-01"
+    frame.to_csv(table, index=False)
+    job = imported(table)
+    [(row, field, problem)] = refusals(job.id)
+    assert (row, field) == (2, "reported_on")
+    assert problem == (
+        "column 'Date of report': '2204-05-01' is in the future: reported_on is the date something happened"
+    )
+    assert count_areas() == 0
+
+
+def test_a_zip_bomb_or_a_password_zip_is_refused_with_the_reason_not_a_500(client: TestClient, tmp_path: Path) -> None:
+    # Regression: an encrypted member raised RuntimeError (a 500); nothing bounded what a zip unpacks to.
+    import zipfile
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("areas.geojson", b"0" * 50_000_000)
+    answer = upload(client, bomb)
+    assert answer.status_code == 422 and "would unpack to 48 MB" in answer.json()["detail"]
+    locked = tmp_path / "locked.zip"
+    with zipfile.ZipFile(locked, "w") as archive:
+        archive.writestr("areas.geojson", b"{}")
+    raw = bytearray(locked.read_bytes())
+    for offset in (6, raw.rfind(b"PK\x01\x02") + 8):  # set the "encrypted" flag in both headers
+        raw[offset] |= 1
+    locked.write_bytes(bytes(raw))
+    answer = upload(client, locked)
+    assert answer.status_code == 422 and "without a password" in answer.json()["detail"]

@@ -48,3 +48,28 @@ def test_mais_import_refuses_a_broken_file_with_a_message_not_a_traceback(tmp_pa
     assert result.exit_code == 1
     assert "cut.zip is not a readable zip" in result.output
     assert "Traceback" not in result.output
+
+
+def test_mais_import_never_removes_the_users_own_folder(tmp_path: Path) -> None:
+    # Regression: the clean-up of API uploads removed any folder named like theirs, the user's too.
+    folder = tmp_path / "mais-import-2024"
+    folder.mkdir()
+    path = write(areas(2), folder / "areas.gpkg")
+    (folder / "notes.txt").write_text("keep me")
+    result = CliRunner().invoke(cli, ["import", str(path), "--kind", "hazardous_areas", "--source", "x", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert path.is_file() and (folder / "notes.txt").read_text() == "keep me"
+
+
+def test_an_uploaded_file_named_dot_dot_is_stored_safely() -> None:
+    # Regression: a file named ".." opened the temporary directory itself for writing (a 500).
+    import io
+
+    from app.services.importing.submission import discard_upload, store_upload
+
+    for name in ("..", "", "../../etc/passwd", "ділянки.gpkg"):
+        stored = store_upload(io.BytesIO(b"x"), name)
+        assert stored.is_file() and stored.parent.name.startswith("mais-import-") and stored.read_bytes() == b"x"
+        assert stored.name in ("upload", "passwd", "ділянки.gpkg")
+        discard_upload(stored)
+        assert not stored.parent.exists()

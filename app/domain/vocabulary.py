@@ -70,6 +70,8 @@ QUALITY_FLAG_KINDS: tuple[QualityFlagKind, ...] = get_args(QualityFlagKind)
 IMPORT_KINDS: tuple[ImportKind, ...] = get_args(ImportKind)
 RELEASE_DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
 UNKNOWN_DATE: tuple[DatePrecision, ...] = ("unknown",)
+# Dates whose month is known: only these go into monthly series and recency weights.
+MONTH_KNOWN: tuple[DatePrecision, ...] = ("day", "month")
 IMPORT_STATUSES: tuple[ImportStatus, ...] = get_args(ImportStatus)
 IMPORT_OUTCOMES: tuple[ImportOutcome, ...] = get_args(ImportOutcome)
 

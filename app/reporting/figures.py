@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.domain.access import Actor, allowed
-from app.domain.vocabulary import REACH_KINDS, RELEASE_KINDS, DatePrecision
+from app.domain.vocabulary import MONTH_KNOWN, REACH_KINDS, RELEASE_KINDS
 from app.reporting import scope
 from app.reporting.filter import ReportFilter
 from app.reporting.map import map_layers
@@ -40,8 +40,6 @@ STEPS = (
 # Tables of money: left empty for readers who may not read funding (anonymous public reading).
 FUNDING_TABLES = frozenset({"cost", "agreements"})
 MAX_PERIOD_DAYS = 3_660  # beyond ten years a monthly series shows only the months with data
-# Accidents a monthly series can place; known only to the year, or not at all, they are counted apart.
-MONTH_KNOWN: tuple[DatePrecision, ...] = ("day", "month")
 
 
 def build_report(
@@ -103,17 +101,19 @@ def _released(
     """m² released by kind and method, by month and kind, and by agreement: one scan of the releases."""
     sql = f"""
         SELECT date_trunc('month', r.released_on)::date AS month, r.kind, r.method, t.funding_agreement_id,
+               r.released_on_precision = ANY(:month_known) AS month_known,
                count(*) AS releases, sum(r.area_m2) AS area_m2
         {scope.RELEASES_FROM} {scope.releases_where(flt)}
-        GROUP BY 1, 2, 3, 4
+        GROUP BY 1, 2, 3, 4, 5
     """
     by_kind: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
     by_month: dict[date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(RELEASE_KINDS, 0.0))
     by_agreement: dict[int, float] = defaultdict(float)
-    for row in session.execute(text(sql), p):
+    for row in session.execute(text(sql), {**p, "month_known": list(MONTH_KNOWN)}):
         by_kind[(row.kind, row.method)][0] += row.releases
         by_kind[(row.kind, row.method)][1] += row.area_m2
-        by_month[row.month][row.kind] += row.area_m2
+        if row.month_known:  # land released in a year, month unknown, is in the totals, not on 1 January
+            by_month[row.month][row.kind] += row.area_m2
         if row.funding_agreement_id is not None:
             by_agreement[row.funding_agreement_id] += row.area_m2
     order: dict[str, int] = {k: i for i, k in enumerate(RELEASE_KINDS)}

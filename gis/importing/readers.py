@@ -158,18 +158,38 @@ def _target(path: Path) -> tuple[str, str]:
     raise ReadError(f"{path.name}: unknown file type {suffix or '(no extension)'!r}; supported: {SUPPORTED}")
 
 
+# Beyond this, a zip is refused before anything is decompressed: a few kB can hold gigabytes.
+MAX_UNZIPPED_BYTES = 4 * 1024**3
+MAX_ZIP_RATIO = 200
+
+
 def _zip_members(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
+            _refuse_bomb(path, archive)
             damaged = archive.testzip()
             names = archive.namelist()
     except (zipfile.BadZipFile, EOFError, OSError) as error:
         raise ReadError(
             f"{path.name} is not a readable zip (damaged or cut short: {error}): upload it again"
         ) from error
+    except (RuntimeError, NotImplementedError) as error:  # a password, or Deflate64 (Windows' large zips)
+        raise ReadError(
+            f"{path.name} cannot be opened ({error}): zip it again without a password, with ordinary compression"
+        ) from error
     if damaged is not None:
         raise ReadError(f"{path.name} is damaged: {damaged} inside it fails its checksum; upload it again")
     return names
+
+
+def _refuse_bomb(path: Path, archive: zipfile.ZipFile) -> None:
+    unzipped = sum(member.file_size for member in archive.infolist())
+    zipped = max(1, sum(member.compress_size for member in archive.infolist()))
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped / zipped > MAX_ZIP_RATIO:
+        raise ReadError(
+            f"{path.name} would unpack to {unzipped / 1024**2:,.0f} MB ({unzipped / zipped:,.0f} times its size): "
+            "not a data export; zip the data itself"
+        )
 
 
 def _inside_zip(path: Path) -> tuple[str, str]:

@@ -293,7 +293,8 @@
         },
         onEachFeature: function (feature, layer) {
           var p = feature.properties;
-          layer.bindTooltip('Accident ' + p.occurred_on + ' · ' + p.type.replace('_', ' ') + ' · ' + p.victims +
+          var when = p.occurred_on === null ? 'date unknown' : p.occurred_on;  // recorded without a date
+          layer.bindTooltip('Accident ' + when + ' · ' + p.type.replace('_', ' ') + ' · ' + p.victims +
             ' victim(s)');
         }
       }).eachLayer(function (layer) { cluster.addLayer(layer); });

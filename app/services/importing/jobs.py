@@ -36,7 +36,7 @@ def start_in_background(job_id: int, path: Path, *, actor: Actor, layer: str | N
     thread = threading.Thread(
         target=run_job,
         args=(job_id, path),
-        kwargs={"actor": actor, "layer": layer},
+        kwargs={"actor": actor, "layer": layer, "uploaded": True},
         name=f"import-{job_id}",
         daemon=True,
     )
@@ -44,8 +44,20 @@ def start_in_background(job_id: int, path: Path, *, actor: Actor, layer: str | N
     return thread
 
 
-def run_job(job_id: int, path: Path, *, actor: Actor, layer: str | None = None, tracker: Tracker | None = None) -> None:
-    """Claim a queued job and run it to its end in a session of its own (the CLI calls this in the foreground)."""
+def run_job(
+    job_id: int,
+    path: Path,
+    *,
+    actor: Actor,
+    layer: str | None = None,
+    tracker: Tracker | None = None,
+    uploaded: bool = False,
+) -> None:
+    """Claim a queued job and run it to its end in a session of its own (the CLI calls this in the foreground).
+
+    `uploaded`: the file is the API's copy of an upload, removed afterwards; the command line's file
+    is the user's own and is never touched.
+    """
     token = request_id.set(f"import-{job_id}")  # the job's log lines and audit entry carry its own id
     try:
         if not _claim(job_id):
@@ -73,7 +85,8 @@ def run_job(job_id: int, path: Path, *, actor: Actor, layer: str | None = None, 
                 session.rollback()
                 log.exception("rescoring after import %s failed; the areas stay queued", job_id)
     finally:
-        discard_upload(path)
+        if uploaded:
+            discard_upload(path)
         request_id.reset(token)
 
 

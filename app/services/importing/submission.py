@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,18 +25,27 @@ def store_upload(stream: IO[bytes], filename: str | None) -> Path:
 
     The name's extension says the format; anything but the last path component is dropped.
     """
-    name = Path(filename or "upload").name or "upload"
+    # Only plain characters of the last component: "..", "", or a name with separators never reach the disk.
+    name = re.sub(r"[^\w.-]", "_", Path(filename or "").name).strip(".") or "upload"
+    suffix = "".join(Path(filename or "").suffixes[-2:])
+    if not name.endswith(suffix):
+        name = f"upload{suffix}"
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     path = folder / name
-    with path.open("wb") as out:
-        shutil.copyfileobj(stream, out, length=1 << 20)
+    try:
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out, length=1 << 20)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # a copy cut short (disk full, client gone) leaves nothing
+        raise
     return path
 
 
 def discard_upload(path: Path) -> None:
-    """Remove an uploaded file and its folder (only folders `store_upload` made)."""
-    if path.parent.name.startswith(UPLOAD_PREFIX):
-        shutil.rmtree(path.parent, ignore_errors=True)
+    """Remove an uploaded file and its folder: only a folder `store_upload` made under the temporary directory."""
+    folder = path.parent
+    if folder.name.startswith(UPLOAD_PREFIX) and folder.parent.resolve() == Path(tempfile.gettempdir()).resolve():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def create_job(

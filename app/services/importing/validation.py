@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Activity, HazardousArea, Organisation
+from app.domain import clock
 from app.domain.vocabulary import DatePrecision, ImportKind
 from app.schemas.importing import FieldMap
 from app.services.importing.cells import CellError, parse_date, parse_int, parse_number, split_list, text
@@ -207,7 +208,7 @@ class _Reader:
                 select(model.external_id, model.id).where(model.source == self.source, model.external_id.in_(wanted))
             ).all()
         )
-        numbers = {int(item) for item in wanted if item.isdigit() and int(item) < 2**63}
+        numbers = {int(item) for item in wanted if item.isdecimal() and int(item) < 2**63}
         by_id = dict(self.session.execute(select(model.id, model.deleted_at).where(model.id.in_(numbers))).all())
         out = {}
         for key, found in items.items():
@@ -215,7 +216,7 @@ class _Reader:
             for item in found:
                 if item in by_external:
                     ids.append(by_external[item])
-                elif item.isdigit() and int(item) in by_id and by_id[int(item)] is None:
+                elif item.isdecimal() and int(item) in by_id and by_id[int(item)] is None:
                     ids.append(int(item))
                 else:
                     missing.append(item)
@@ -235,6 +236,10 @@ def _date(reader: _Reader, spec: FieldSpec, value: str) -> Read:
     if precision not in spec.precisions:
         allowed = " or ".join(spec.precisions)
         raise CellError(f"{value!r} gives the date to the {precision}: {spec.name} needs it to the {allowed}")
+    # As through the API: a date of something that happened is not in the future (a typo such as 2204
+    # would otherwise date every later event of the area in 2204). Only plans lie ahead.
+    if day is not None and not spec.name.startswith("planned") and day > clock.latest_plausible_date():
+        raise CellError(f"{value!r} is in the future: {spec.name} is the date something happened")
     return Read(day, precision)
 
 

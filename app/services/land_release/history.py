@@ -106,7 +106,9 @@ def record_historic_release(
         actual_start=released_on,
         actual_end=released_on,
         source=source,
-        external_id=external_id,
+        # A file numbers its releases and its activities alike ("1", "2"…): the historic activity
+        # is the release's, under an id of its own, as the new area's is (".../outside").
+        external_id=f"{external_id}/release",
         notes=notes,
         created_by=user,
         updated_by=user,
@@ -236,11 +238,12 @@ def _refuse_recorded_before(session: Session, source: str, external_id: str) -> 
             f"{', '.join(map(str, releases))}): its land is not counted twice",
             existing_release_ids=releases,
         )
-    activity = session.scalar(select(Activity.id).where(Activity.source == source, Activity.external_id == external_id))
+    activity = session.scalar(
+        select(Activity.id).where(Activity.source == source, Activity.external_id == f"{external_id}/release")
+    )
     if activity is not None:
         raise Conflict(
-            f"external id {external_id!r} from source {source!r} is already used by activity {activity}: "
-            "give the historic release an id of its own",
+            f"release {external_id!r} from source {source!r} was recorded before by activity {activity}",
             existing_id=activity,
         )
 

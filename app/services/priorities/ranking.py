@@ -15,7 +15,7 @@ from app.db.bulk import copy_keyed_float_rows
 from app.db.models import PriorityRun, PriorityScenario
 from app.domain import clock
 from app.domain.access import Actor, require
-from app.domain.vocabulary import LIVE_AREA_STATUSES, SQL_VALUES
+from app.domain.vocabulary import LIVE_AREA_STATUSES, MONTH_KNOWN, SQL_VALUES
 from app.services.area_filter import AreaFilter, area_where
 from app.services.priorities.scenarios import current_version, live_scenarios
 from gis.priorities import CRITERION_NAMES, Areas, Context, Parameters, Scored, score
@@ -218,17 +218,20 @@ def _context(session: Session, p: Parameters, *, near: list[int] | None, today: 
         "ids": near or [],
         "reach_deg": p.max_reach_m / MIN_METRES_PER_DEGREE,
         "since": date.fromordinal(today.toordinal() - int(p.older_months * 30.4375) - 1),
+        "month_known": list(MONTH_KNOWN),
     }
     settlements = session.execute(
         text(f"SELECT ST_AsBinary(geom) AS wkb, population FROM settlement WHERE deleted_at IS NULL {near_sql}"), args
     ).all()
-    # An accident whose date nobody recorded (occurred_on NULL, precision unknown) has no recency: the
-    # date bound leaves it out, so it weighs nothing rather than counting as recent or as old.
+    # An accident whose date nobody recorded (occurred_on NULL, precision unknown), or whose month is
+    # unknown (a year alone, stored as 1 January), has no recency: it weighs nothing rather than
+    # counting as recent or as old.
     accidents = session.execute(
         text(
             f"""SELECT ST_AsBinary(geom) AS wkb, occurred_on,
                        (SELECT count(*) FROM victim v WHERE v.accident_id = accident.id) AS victims
-                FROM accident WHERE deleted_at IS NULL AND occurred_on >= :since {near_sql}"""
+                FROM accident WHERE deleted_at IS NULL AND occurred_on >= :since
+                  AND occurred_on_precision = ANY(:month_known) {near_sql}"""
         ),
         args,
     ).all()
