@@ -47,6 +47,7 @@ from app.db.audit import audit_session
 from app.db.session import get_engine, new_session
 from app.domain.access import Actor
 from app.logging import configure_logging
+from app.services.importing.jobs import abandon_interrupted_jobs
 from app.services.priorities.scenarios import create_default_scenarios
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,17 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     require_vendor_assets()
     if get_settings().default_scenarios:
         _default_scenarios()
+    _abandon_interrupted_imports()
     yield
     get_engine().dispose()
+
+
+def _abandon_interrupted_imports() -> None:
+    """Imports the last stop cut short are failed, not left running forever (a database down is logged)."""
+    try:
+        abandon_interrupted_jobs()
+    except SQLAlchemyError as error:
+        log.warning("interrupted imports not checked: %s", str(error).splitlines()[0])
 
 
 def _default_scenarios() -> None:

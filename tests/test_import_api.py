@@ -250,3 +250,23 @@ def test_an_upload_is_refused_from_its_headers_before_the_file_is_read(
     too_big = upload(client, path)
     assert too_big.status_code == 413 and "MAIS_IMPORT_MAX_MB" in too_big.json()["detail"]
     assert count("SELECT count(*) FROM import_job") == 0
+
+
+def test_an_import_the_last_stop_cut_short_is_failed_at_start_not_left_running(
+    client: TestClient, tmp_path: Path
+) -> None:
+    # Regression: a job whose thread died with the server stayed "running" for ever, and cancel
+    # could not end it.
+    from app.main import app
+
+    path = write(areas(2), tmp_path / "areas.gpkg")
+    with new_session() as session:
+        job = create_job(session, path, kind="hazardous_areas", source="tests", actor=SYSTEM)
+        session.execute(text("UPDATE import_job SET status = 'running' WHERE id = :id"), {"id": job.id})
+        session.commit()
+        job_id = job.id
+    with TestClient(app):  # a start of the server
+        pass
+    got = client.get(f"{IMPORTS}/{job_id}").json()
+    assert got["status"] == "failed"
+    assert got["error"] == "interrupted when the server stopped: nothing was written; import the file again"

@@ -29,6 +29,9 @@ from app.services.priorities.ranking import refresh
 
 log = logging.getLogger(__name__)
 UNFINISHED = ("queued", "running")
+# One import at a time per server: each holds a connection and a core for its whole run; the next
+# waits, queued (and cancellable), instead of starving the requests of the pool.
+_one_at_a_time = threading.BoundedSemaphore(1)
 
 
 def start_in_background(job_id: int, path: Path, *, actor: Actor, layer: str | None = None) -> threading.Thread:
@@ -60,34 +63,65 @@ def run_job(
     """
     token = request_id.set(f"import-{job_id}")  # the job's log lines and audit entry carry its own id
     try:
-        if not _claim(job_id):
-            return
-        with new_session() as session:
-            job = session.get(ImportJob, job_id)
-            assert job is not None
-            try:
-                execute_job(session, job, path, actor=actor, layer=layer, tracker=tracker or Tracker(job_id))
-                session.commit()
-            except KeyboardInterrupt:  # the command line's Ctrl-C
-                session.rollback()
-                _finish(job_id, "interrupted: nothing was written", status="cancelled")
-                raise
-            except Exception:
-                session.rollback()
-                log.exception("import %s failed unexpectedly", job_id)
-                _finish(job_id, f"internal error while importing (logged under import-{job_id}): nothing was written")
-                return
-        with new_session() as session:
-            try:
-                refresh(session, user=actor.name)
-                session.commit()
-            except Exception:
-                session.rollback()
-                log.exception("rescoring after import %s failed; the areas stay queued", job_id)
+        with _one_at_a_time:
+            _run_claimed(job_id, path, actor=actor, layer=layer, tracker=tracker)
     finally:
         if uploaded:
             discard_upload(path)
         request_id.reset(token)
+
+
+def _run_claimed(job_id: int, path: Path, *, actor: Actor, layer: str | None, tracker: Tracker | None) -> None:
+    """Run the job if it is still queued, then rescore what it touched (a failure of that is only logged)."""
+    if not _claim(job_id):
+        return
+    with new_session() as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        try:
+            execute_job(session, job, path, actor=actor, layer=layer, tracker=tracker or Tracker(job_id))
+            session.commit()
+        except KeyboardInterrupt:  # the command line's Ctrl-C
+            session.rollback()
+            _finish(job_id, "interrupted: nothing was written", status="cancelled")
+            raise
+        except Exception:
+            session.rollback()
+            log.exception("import %s failed unexpectedly", job_id)
+            _finish(job_id, f"internal error while importing (logged under import-{job_id}): nothing was written")
+            return
+    with new_session() as session:
+        try:
+            refresh(session, user=actor.name)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("rescoring after import %s failed; the areas stay queued", job_id)
+
+
+def abandon_interrupted_jobs() -> int:
+    """At start: jobs left queued or running by a server that stopped are failed, saying so; how many.
+
+    Their thread died with the server and their transaction with its connection, so nothing of
+    them was written. (One server process runs the imports: `mais serve` starts one.)
+    """
+    with new_session() as session:
+        ended = len(
+            session.scalars(
+                update(ImportJob)
+                .where(ImportJob.status.in_(UNFINISHED))
+                .values(
+                    status="failed",
+                    error="interrupted when the server stopped: nothing was written; import the file again",
+                    finished_at=clock.now(),
+                )
+                .returning(ImportJob.id)
+            ).all()
+        )
+        session.commit()
+    if ended:
+        log.warning("%s import(s) interrupted by the last stop marked failed", ended)
+    return ended
 
 
 def _claim(job_id: int) -> bool:
