@@ -239,3 +239,19 @@ def test_a_zip_bomb_or_a_password_zip_is_refused_with_the_reason_not_a_500(clien
     locked.write_bytes(bytes(raw))
     answer = upload(client, locked)
     assert answer.status_code == 422 and "without a password" in answer.json()["detail"]
+
+
+def test_katottg_codes_nest_by_prefix_as_through_the_api(tmp_path: Path) -> None:
+    # Regression: without boundaries loaded, the import took codes that do not nest, and left the
+    # raion and oblast of a given hromada empty, where the API fills them from its code.
+    frame = areas(2)
+    frame["Hromada"] = ["UA63120270000028556", "UA63120270000028556"]
+    frame["Raion"] = [None, "UA6510"]
+    mapping = {"hromada_code": {"column": "Hromada"}, "raion_code": {"column": "Raion"}}
+    job = imported(write(frame, tmp_path / "coded.gpkg"), mapping=mapping, skip_refused=True)
+    [(row, field, problem)] = refusals(job.id)
+    assert (row, field) == (2, "raion_code")
+    assert problem == "hromada UA63120270000028556 is not in raion UA6510 (KATOTTG codes nest)"
+    with new_session() as session:
+        codes = session.execute(text("SELECT oblast_code, raion_code, hromada_code FROM hazardous_area")).all()
+    assert codes == [("UA63", "UA6312", "UA63120270000028556")]

@@ -96,6 +96,17 @@ _NESTING_CHECK = f"""
     FROM admin_unit AS u
     WHERE s.refusal IS NULL AND s.{{child}} IS NOT NULL AND s.{{parent}} IS NOT NULL
       AND u.level = :level AND u.code = s.{{child}} AND u.parent_code IS NOT NULL AND u.parent_code <> s.{{parent}}"""
+# Ukrainian KATOTTG codes nest by prefix, boundaries loaded or not, as through the API
+# (app/services/registry/hazardous_areas.py): the wider code comes from the narrower, and must match it.
+_KATOTTG_WIDER = f"""
+    UPDATE {STAGING} AS s SET {{parent}} = left(s.{{child}}, :width)
+    WHERE s.refusal IS NULL AND s.{{parent}} IS NULL AND starts_with(s.{{child}}, 'UA')"""
+_KATOTTG_NESTING = f"""
+    UPDATE {STAGING} AS s SET refusal = format('%s %s is not in %s %s (KATOTTG codes nest)',
+        CAST(:child_word AS text), s.{{child}}, CAST(:parent_word AS text), s.{{parent}}),
+        refusal_field = CAST(:parent AS text)
+    WHERE s.refusal IS NULL AND starts_with(s.{{child}}, 'UA') AND starts_with(s.{{parent}}, 'UA')
+      AND NOT starts_with(s.{{child}}, s.{{parent}})"""
 _LIFECYCLE_ROWS = f"""
     SELECT s.row_no, h.id, h.status, h.classification, h.remaining_area_m2, h.information_date, h.evidence,
            s.status AS new_status, s.classification AS new_classification, s.status_reason, s.reported_on,
@@ -152,6 +163,11 @@ def plan_areas(
     session.execute(text(_MATCH_EXISTING), params)
     for sql in _CHECKS:
         session.execute(text(sql), params)
+    for level, width in ((3, 6), (2, 4)):  # a hromada code gives its raion's, a raion code its oblast's
+        child, parent = ADMIN_COLUMNS[level], ADMIN_COLUMNS[level - 1]
+        words = {"child_word": child.removesuffix("_code"), "parent_word": parent.removesuffix("_code")}
+        session.execute(text(_KATOTTG_NESTING.format(child=child, parent=parent)), {**words, "parent": parent})
+        session.execute(text(_KATOTTG_WIDER.format(child=child, parent=parent)), {"width": width})
     for level, column in ADMIN_COLUMNS.items():
         session.execute(text(_ADMIN_CHECK.format(column=column)), {"level": level, "column": column})
     for level in (3, 2):
