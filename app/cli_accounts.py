@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -47,13 +48,9 @@ def _organisation(session: Session, name: str, *, kind: str | None) -> int:
     """The id of an organisation named (or with the acronym) `name`; created with `kind` if given and absent."""
     from app.db.models import Organisation
 
-    query = select(Organisation.id).where(
-        Organisation.deleted_at.is_(None),
-        (func.lower(Organisation.name) == name.lower()) | (func.lower(Organisation.acronym) == name.lower()),
-    )
-    found = session.scalar(query)
+    found = _named(session, Organisation, name)
     if found is not None:
-        return int(found)
+        return found
     if kind is None:
         raise AppError(f"no organisation named {name!r}: create it first (POST /api/v1/organisations)")
     org = Organisation(name=name, kind=kind, created_by=_actor().name, updated_by=_actor().name)
@@ -61,6 +58,16 @@ def _organisation(session: Session, name: str, *, kind: str | None) -> int:
     session.flush()
     console.print(f"created organisation {name!r} ({kind})")
     return org.id
+
+
+def _named(session: Session, model: Any, name: str) -> int | None:
+    """The id of the live organisation or donor called `name`, by name or acronym, in any case."""
+    query = select(model.id).where(
+        model.deleted_at.is_(None),
+        (func.lower(model.name) == name.lower()) | (func.lower(model.acronym) == name.lower()),
+    )
+    found = session.scalar(query)
+    return None if found is None else int(found)
 
 
 def create_admin(
@@ -109,11 +116,7 @@ def create_user(
     with _audited("create-user") as session:
         donor_id = None
         if donor is not None:
-            donor_id = session.scalar(
-                select(Donor.id).where(
-                    (func.lower(Donor.name) == donor.lower()) | (func.lower(Donor.acronym) == donor.lower())
-                )
-            )
+            donor_id = _named(session, Donor, donor)
             if donor_id is None:
                 raise AppError(f"no donor named {donor!r}")
         create(

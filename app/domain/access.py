@@ -157,6 +157,13 @@ class Actor:
         return self.role == "donor"
 
 
+def funded_donor(actor: Actor) -> int:
+    """The donor a donor officer reads for; 403 for an officer's account that names none."""
+    if actor.donor_id is None:
+        raise Forbidden("this donor account names no donor: ask the information manager to set its donor_id")
+    return actor.donor_id
+
+
 def allowed(actor: Actor, capability: Capability) -> bool:
     """Whether the actor's role grants the capability at all (for some record)."""
     return actor.role in GRANTS[capability]

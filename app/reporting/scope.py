@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.domain.access import Actor
+from app.domain.access import Actor, funded_donor
 from app.domain.errors import Forbidden, Invalid
 from app.reporting.filter import ReportFilter
 
@@ -31,15 +31,14 @@ def for_actor(flt: ReportFilter, actor: Actor) -> ReportFilter:
     """The filter `actor` may read: a donor officer's is its own donor's, asked for or not; another donor is a 403."""
     if not actor.is_donor:
         return flt
-    if actor.donor_id is None:
-        raise Forbidden("this donor account names no donor: ask the information manager to set its donor_id")
-    if flt.donor_id is not None and flt.donor_id != actor.donor_id:
+    donor_id = funded_donor(actor)
+    if flt.donor_id is not None and flt.donor_id != donor_id:
         raise Forbidden(
-            f"a donor officer reads the report of its own donor ({actor.donor_id}) only, not of donor {flt.donor_id}: "
+            f"a donor officer reads the report of its own donor ({donor_id}) only, not of donor {flt.donor_id}: "
             "leave donor_id out or set it to your own",
-            donor_id=actor.donor_id,
+            donor_id=donor_id,
         )
-    return flt.model_copy(update={"donor_id": actor.donor_id})
+    return flt.model_copy(update={"donor_id": donor_id})
 
 
 def described(session: Session, flt: ReportFilter, actor: Actor | None = None) -> dict[str, Any]:

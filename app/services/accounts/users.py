@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import ApiToken, Donor, LoginSession, Organisation, User
-from app.domain.access import Actor, require
+from app.domain.access import DONOR, Actor, require
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.services.accounts.passwords import hash_password
 from app.services.records import require_live, require_version, touch, version_of
@@ -52,10 +52,7 @@ def create_user(
     if session.scalar(select(User.id).where(User.username == name)) is not None:
         raise Conflict(f"a user named {name!r} already exists", field="username")
     require_live(session.get(Organisation, organisation_id), f"organisation {organisation_id}")
-    if (role == "donor") != (donor_id is not None):
-        raise Invalid(
-            "a donor officer names the donor whose funding it reads (donor_id); no other role does", field="donor_id"
-        )
+    _check_donor_link(role, donor_id)
     if donor_id is not None:
         require_live(session.get(Donor, donor_id), f"donor {donor_id}")
     user = User(
@@ -122,10 +119,7 @@ def update_user(session: Session, user_id: int, changes: dict[str, Any], *, acto
         setattr(user, key, value)
     if password is not None:
         user.password_hash = hash_password(password)
-    if (user.role == "donor") != (user.donor_id is not None):
-        raise Invalid(
-            "a donor officer names the donor whose funding it reads (donor_id); no other role does", field="donor_id"
-        )
+    _check_donor_link(user.role, user.donor_id)
     if user.id == actor.user_id and (user.role != "admin" or not user.active):
         raise Conflict("you cannot take away your own admin rights: ask another admin", field="role")
     if not user.active or password is not None:
@@ -151,3 +145,11 @@ def end_access(session: Session, user_id: int, *, tokens: bool, by: str) -> None
         ):
             token.revoked_at = func.now()
             token.revoked_by = by
+
+
+def _check_donor_link(role: str, donor_id: int | None) -> None:
+    """As the database's check: a donor officer names its donor, and no other role names one (422, not a 409)."""
+    if (role == DONOR) != (donor_id is not None):
+        raise Invalid(
+            "a donor officer names the donor whose funding it reads (donor_id); no other role does", field="donor_id"
+        )

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.domain.access import Actor, Capability, require
-from app.domain.errors import Forbidden, Invalid
+from app.domain.access import Actor, Capability, funded_donor, require
+from app.domain.errors import Invalid
 from app.domain.vocabulary import SQL_VALUES
 from app.services.area_filter import AreaFilter, area_where
 from app.services.dashboard.funded import RELEASE_FUNDED_BY_DONOR
@@ -149,10 +149,8 @@ def tile(session: Session, name: str, z: int, x: int, y: int, filters: dict[str,
     )
     params: dict[str, Any] = {k: v for k, v in filters.items() if v}
     if actor.is_donor and layer.donor_scope is not None:
-        if actor.donor_id is None:
-            raise Forbidden("this donor account names no donor: ask the information manager to set its donor_id")
         where += f" AND {layer.donor_scope}"
-        params["donor_id"] = actor.donor_id
+        params["donor_id"] = funded_donor(actor)
     return _features(session, name, z, x, y, where, params)
 
 
