@@ -40,7 +40,7 @@ from app.api.errors import install_error_handlers
 from app.api.request_id import RequestIdMiddleware
 from app.api.upload_limits import CheckUploads
 from app.config import get_settings
-from app.dashboard import login
+from app.dashboard import language, login
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import APP_STATIC_DIR, VENDOR_DIR, require_vendor_assets
 from app.db.audit import audit_session
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 ROUTERS: list[APIRouter] = [
     system.router,
     login.router,
+    language.router,
     accounts.router,
     hazardous_areas.router,
     organisations.router,

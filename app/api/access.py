@@ -32,6 +32,7 @@ RULES: dict[tuple[str, str], Capability | str] = {
     ("GET", "/login"): OPEN,
     ("POST", "/login"): OPEN,
     ("POST", "/logout"): OPEN,
+    ("GET", "/language/{language}"): OPEN,
     ("GET", "/"): OPEN,
     ("GET", "/map"): "read.reference",
     ("GET", "/docs"): "read.reference",

@@ -31,6 +31,7 @@ from app.dashboard.assets import (
 )
 from app.dashboard.symbology import CONTEXT_POINT, CONTEXT_STYLE, hazard_style_js, legend_html, palette
 from app.dashboard.user import HEAD_SLOT, USER_SLOT
+from app.i18n import DEFAULT_LANGUAGE, catalogue
 from gis.priorities import CRITERION_NAMES
 from gis.reference import load_hromadas
 
@@ -51,6 +52,7 @@ def build_dashboard(
     choices: dict[str, list[Any]],
     accidents: bool = True,
     figures: bool = True,
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
     """The whole dashboard page as HTML, every asset served by this app.
 
@@ -58,15 +60,15 @@ def build_dashboard(
     read them). Folium takes a tenth of a second or more to build it, so pages are kept by their
     inputs: the same extent, settings, filter choices and parts give the same page.
     """
-    key = json.dumps([bounds, basemap_url, basemap_attribution, choices, accidents, figures], default=str)
+    key = json.dumps([bounds, basemap_url, basemap_attribution, choices, accidents, figures, language], default=str)
     return _page(key)
 
 
 @lru_cache(maxsize=8)
 def _page(key: str) -> str:
-    bounds, basemap_url, basemap_attribution, choices, accidents, figures = json.loads(key)
+    bounds, basemap_url, basemap_attribution, choices, accidents, figures, language = json.loads(key)
     fmap = new_map(bounds, basemap_url, basemap_attribution, panes=PANES)
-    return _build(fmap, choices=choices, accidents=accidents, figures=figures)
+    return _build(fmap, choices=choices, accidents=accidents, figures=figures, language=language)
 
 
 def new_map(
@@ -94,7 +96,7 @@ def new_map(
     return fmap
 
 
-def _build(fmap: folium.Map, *, choices: dict[str, list[Any]], accidents: bool, figures: bool) -> str:
+def _build(fmap: folium.Map, *, choices: dict[str, list[Any]], accidents: bool, figures: bool, language: str) -> str:
     # Hazards first: their tile requests then leave before the page builds its other layers.
     layers = {
         "context": tile_layer(
@@ -133,12 +135,22 @@ def _build(fmap: folium.Map, *, choices: dict[str, list[Any]], accidents: bool, 
         "tiles": TILES.format(layer="hazardous-areas"),
         "accidents": accidents,
         "figures": figures,
+        "language": language,
+        "strings": catalogue(language, "dashboard"),  # dashboard.js: dash.t("English text")
     }
     body = [_sidebar(choices, figures=figures), legend_html(choices.get("operators", []))]
-    return finish(fmap, layers, title="Mine action dashboard", body=body, config=config)
+    return finish(fmap, layers, title="Mine action dashboard", body=body, config=config, language=language)
 
 
-def finish(fmap: folium.Map, layers: dict[str, Any], *, title: str, body: list[str], config: dict[str, Any]) -> str:
+def finish(
+    fmap: folium.Map,
+    layers: dict[str, Any],
+    *,
+    title: str,
+    body: list[str],
+    config: dict[str, Any],
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
     """The page: a layer control, the map and its layers handed to dashboard.js, the panels and the config."""
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
@@ -153,7 +165,8 @@ def finish(fmap: folium.Map, layers: dict[str, Any], *, title: str, body: list[s
     figure.html.add_child(
         Element(f'<script id="mais-config" type="application/json">{_json_for_script(config)}</script>')
     )
-    return figure.render()
+    # The page declares its language (screen readers, hyphenation, the browser's translate offer).
+    return figure.render().replace("<html>", f'<html lang="{escape(language)}">', 1)
 
 
 def tile_layer(

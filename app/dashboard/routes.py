@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from app.api.access import Caller
 from app.api.deps import SessionDep, SettingsDep
+from app.api.language import RequestLanguage
 from app.dashboard.assets import SWAGGER_CSS, SWAGGER_FAVICON, SWAGGER_JS
 from app.dashboard.donor_view import build_donor_view
 from app.dashboard.map import build_dashboard
@@ -45,7 +46,9 @@ def api_docs() -> HTMLResponse:
 
 
 @router.get("/map", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, settings: SettingsDep, actor: Caller) -> HTMLResponse:
+def dashboard(
+    request: Request, session: SessionDep, settings: SettingsDep, actor: Caller, language: RequestLanguage
+) -> HTMLResponse:
     """The coordination dashboard (map, filters, ranked list, details, figures); a donor's released land and report.
 
     The page names who is logged in and carries the session's CSRF token, so it is never stored.
@@ -64,6 +67,7 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, acto
             choices=filter_choices(session),
             accidents=allowed(actor, "read.accidents"),
             figures=allowed(actor, "read.figures"),
+            language=language,
         )
-    page = for_user(page, actor, csrf=getattr(request.state, "csrf", None))
-    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+    page = for_user(page, actor, csrf=getattr(request.state, "csrf", None), language=language, path="/map")
+    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Content-Language": language})

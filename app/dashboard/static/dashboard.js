@@ -14,6 +14,11 @@
     return node;
   }
 
+  // The page's language: strings are looked up by their English text in the catalogue the server put
+  // in the config (app/i18n/uk/dashboard.po); numbers and dates are written the language's way.
+  dash.t = function (text) { return (config && config.strings && config.strings[text]) || text; };
+  dash.locale = function () { return config && config.language === 'uk' ? 'uk-UA' : 'en-GB'; };
+
   function m2(value) {
     var v = Number(value || 0);
     if (v >= 1e6) { return (v / 1e6).toLocaleString('en', {maximumFractionDigits: 2}) + ' km²'; }
@@ -256,7 +261,10 @@
     }
     var link = el('a', {href: d.timeline, target: '_blank', rel: 'noopener'}, 'Timeline of this area');
     body.appendChild(link);
+    // Other parts of the page (tasking) add their controls for this area here.
+    body.appendChild(el('div', {id: 'details-actions'}));
     document.getElementById('details').hidden = false;
+    document.dispatchEvent(new CustomEvent('mais:details', {detail: d}));
   }
 
   var highlighted = null;

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, SmallInteger, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -43,5 +45,8 @@ class Lookup:
     """A row of a list that programmes tailor: data, not an enum (docs/architecture.md §3)."""
 
     code: Mapped[str] = mapped_column(Text, primary_key=True)
-    label: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text)  # in English
+    # The label in other languages, by language code ({"uk": "…"}): a programme that adds a row names it
+    # in its own language too (app/i18n; the dashboard and reports never show a code).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     sort_order: Mapped[int] = mapped_column(SmallInteger, server_default="0")
