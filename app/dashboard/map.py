@@ -31,7 +31,7 @@ from app.dashboard.assets import (
 )
 from app.dashboard.symbology import CONTEXT_POINT, CONTEXT_STYLE, hazard_style_js, legend_html, palette
 from app.dashboard.user import HEAD_SLOT, USER_SLOT
-from app.i18n import DEFAULT_LANGUAGE, catalogue
+from app.i18n import DEFAULT_LANGUAGE, browser_strings
 from gis.priorities import CRITERION_NAMES
 from gis.reference import load_hromadas
 
@@ -136,7 +136,7 @@ def _build(fmap: folium.Map, *, choices: dict[str, list[Any]], accidents: bool, 
         "accidents": accidents,
         "figures": figures,
         "language": language,
-        "strings": catalogue(language, "dashboard"),  # dashboard.js: dash.t("English text")
+        "strings": browser_strings(language),  # dashboard.js: dash.t("English text")
     }
     body = [_sidebar(choices, figures=figures), legend_html(choices.get("operators", []))]
     return finish(fmap, layers, title="Mine action dashboard", body=body, config=config, language=language)

@@ -70,6 +70,19 @@ def catalogue(language: str, part: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
 
 
+# The parts whose strings the map page's scripts need (handed to the browser in the page's config).
+BROWSER_PARTS = ("dashboard", "basemap", "tasking", "layout")
+
+
+@lru_cache(maxsize=8)
+def browser_strings(language: str) -> dict[str, str]:
+    """English → translation of every string the map page's scripts show (for `dash.t` in dashboard.js)."""
+    merged: dict[str, str] = {}
+    for part in BROWSER_PARTS:
+        merged.update(catalogue(language, part))
+    return merged
+
+
 @lru_cache(maxsize=8)
 def _all(language: str) -> dict[str, str]:
     merged: dict[str, str] = {}
