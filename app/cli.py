@@ -402,5 +402,60 @@ def report(
         console.print(f"[green]wrote {path}[/] ({path.stat().st_size:,} bytes)")
 
 
+LAYER_HELP = "hazardous_areas (default), releases, tasks, activities, devices_found, accidents; repeat"
+
+
+@cli.command("export")
+def export(
+    output: str = typer.Option(..., "--output", "-o", help="Where to write (the format's extension is added)"),
+    fmt: str = typer.Option("gpkg", "--format", "-f", help="gpkg, geojson, shp.zip, kml or csv"),
+    layers: Annotated[
+        list[str] | None,
+        typer.Option("--layer", "-l", help=LAYER_HELP),
+    ] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Areas with this status; repeat")] = None,
+    classification: str | None = typer.Option(None, help="SHA or CHA"),
+    oblast_code: str | None = typer.Option(None, help="e.g. UA63"),
+    raion_code: str | None = typer.Option(None, help="e.g. UA6312"),
+    hromada_code: str | None = typer.Option(None, help="e.g. UA63120270000028556"),
+    organisation_id: int | None = typer.Option(None, help="Areas this operator reported or has a task on"),
+) -> None:
+    """Write the registry's layers to a file for GIS tools and partners (the same as /api/v1/exports)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from app.api.params import comma_list
+    from app.db.session import new_session
+    from app.domain.access import Actor
+    from app.domain.vocabulary import AREA_STATUSES, CLASSIFICATIONS
+    from app.services.area_filter import AreaFilter
+    from app.services.exporting import check_request, write_export
+
+    try:
+        chosen_format, chosen = check_request(fmt, layers or ["hazardous_areas"], Actor.system("cli"))
+        flt = AreaFilter(
+            status=comma_list("status", status, AREA_STATUSES),
+            classification=comma_list("classification", [classification] if classification else [], CLASSIFICATIONS),
+            oblast_code=oblast_code,
+            raion_code=raion_code,
+            hromada_code=hromada_code,
+            organisation_id=organisation_id,
+        )
+    except AppError as error:
+        raise _refused(error) from error
+    target = Path(output if output.endswith(f".{chosen_format}") else f"{output}.{chosen_format}")
+    folder = Path(tempfile.mkdtemp(prefix="mais-export-"))
+    try:
+        with new_session() as session, console.status(f"writing {target} …"):
+            written = write_export(session, folder, chosen_format, chosen, flt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(written.path, target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    counts = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in written.counts.items())
+    console.print(f"[green]wrote {target}[/] ({target.stat().st_size:,} bytes): {counts}")
+
+
 if __name__ == "__main__":
     cli()

@@ -107,6 +107,7 @@ GET    /api/v1/activities                                             200 200 20
 GET    /api/v1/tasks                                                  200 200 200 403 200 401
 GET    /api/v1/releases                                               200 200 200 403 200 401
 GET    /api/v1/priority-scenarios                                     200 200 200 403 200 401
+GET    /api/v1/exports/mais.{extension}                               200 200 200 403 200 401
 # accidents and finds
 GET    /api/v1/accidents                                              200 200 200 403 200 401
 GET    /api/v1/accidents/{accident_id}                                200 200 200 403 200 401
@@ -702,6 +703,7 @@ class ReadWorld(World):
             "agreement_id": self.agreement_id,
             "task_id": self.task_id,
             "user_id": self.user_id,
+            "extension": "gpkg",
         }
         return path.format(**ids)
 

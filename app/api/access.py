@@ -49,6 +49,7 @@ RULES: dict[tuple[str, str], Capability | str] = {
     ("PATCH", f"{V1}/users/{{user_id}}"): "user.manage",
     # the register of areas
     ("GET", f"{V1}/hazardous-areas"): "read.registry",
+    ("GET", f"{V1}/exports/mais.{{extension}}"): "read.registry",  # and each layer's own capability
     ("POST", f"{V1}/hazardous-areas"): "area.edit",
     ("GET", f"{V1}/hazardous-areas/{{area_id}}"): "read.registry",
     ("PATCH", f"{V1}/hazardous-areas/{{area_id}}"): "area.edit",
