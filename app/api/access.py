@@ -50,6 +50,15 @@ RULES: dict[tuple[str, str], Capability | str] = {
     # the register of areas
     ("GET", f"{V1}/hazardous-areas"): "read.registry",
     ("GET", f"{V1}/exports/mais.{{extension}}"): "read.registry",  # and each layer's own capability
+    # OGC API – Features: each collection also needs its own capability (app/services/ogc/collections.py)
+    ("GET", "/ogc"): "read.reference",
+    ("GET", "/ogc/api"): "read.reference",
+    ("GET", "/ogc/conformance"): "read.reference",
+    ("GET", "/ogc/collections"): "read.reference",
+    ("GET", "/ogc/collections/{collection_id}"): "read.reference",
+    ("GET", "/ogc/collections/{collection_id}/queryables"): "read.reference",
+    ("GET", "/ogc/collections/{collection_id}/items"): "read.reference",
+    ("GET", "/ogc/collections/{collection_id}/items/{item_id}"): "read.reference",
     ("POST", f"{V1}/hazardous-areas"): "area.edit",
     ("GET", f"{V1}/hazardous-areas/{{area_id}}"): "read.registry",
     ("PATCH", f"{V1}/hazardous-areas/{{area_id}}"): "area.edit",

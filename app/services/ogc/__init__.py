@@ -1,0 +1,1 @@
+"""OGC API – Features: collections, CQL2 filters and items (docs/ogc.md)."""
