@@ -47,7 +47,7 @@ STAGING_DDL = f"""
         row_no integer PRIMARY KEY,
         {", ".join(f"{spec.name} {SQL_TYPES.get(spec.reader, 'text')}" for spec in FIELDS["hazardous_areas"])},
         reported_on_precision text, area_m2 double precision, geom geometry(MultiPolygon, 4326), geom_sha256 text,
-        existing_id bigint, record_id bigint, refusal text, refusal_field text, changed boolean,
+        existing_id bigint, refusal text, refusal_field text, changed boolean,
         geometry_changed boolean
     ) ON COMMIT DROP"""
 
@@ -133,6 +133,7 @@ class AreaPlan:
     """What writing the staged rows will do: rows to create, to update, left unchanged, lifecycle moves."""
 
     mapped: set[str]
+    geometry: np.ndarray  # each row's clean geometry (by index), as staged
     created: list[int] = field(default_factory=list)  # row indexes
     updated: dict[int, int] = field(default_factory=dict)  # row index → area id
     lifecycle: list[LifecycleChange] = field(default_factory=list)
@@ -156,7 +157,8 @@ def plan_areas(
         chunk = rows[start : start + CHUNK_ROWS]
         copy_frame(session, STAGING, _staged(checked, clean, chunk))
         tracker.advance(start + len(chunk))
-    session.execute(text(f"ANALYZE {STAGING}"))
+    # Statistics of the columns the checks join on; those of the geometries would cost more than the checks.
+    session.execute(text(f"ANALYZE {STAGING} (row_no, external_id, national_id)"))
     # The fields a refusal names are bound too: some of them are words of the vocabulary ("status").
     fields = {f"field_{name}": name for name in ("external_id", "national_id", "status", "geometry")}
     params = {**SQL_VALUES, **fields, "source": job.source}
@@ -174,7 +176,7 @@ def plan_areas(
         child, parent = ADMIN_COLUMNS[level], ADMIN_COLUMNS[level - 1]
         nesting = _NESTING_CHECK.format(child=child, parent=parent)
         session.execute(text(nesting), {"level": level, "child": child, "parent": parent})
-    plan = AreaPlan(mapped=mapped)
+    plan = AreaPlan(mapped=mapped, geometry=clean.geometry)
     _check_lifecycle(session, plan)
     _mark_changed(session, mapped)
     for row_no, problem, where in session.execute(

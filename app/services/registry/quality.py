@@ -21,6 +21,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -102,7 +106,7 @@ _PAIRS = """
         SELECT DISTINCT least(m.id, o.id) AS a, greatest(m.id, o.id) AS b
         FROM mine m JOIN hazardous_area o ON o.geom && m.geom AND o.id <> m.id AND ST_Intersects(o.geom, m.geom)
         WHERE o.deleted_at IS NULL AND o.status = ANY(:live_statuses)
-    ), measured AS (
+    ), measured AS MATERIALIZED (  -- measured once, not again for each of the pair's two flags
         SELECT p.a, p.b, ST_Equals(x.geom, y.geom) AS same,
                ST_Area(ST_CollectionExtract(ST_Intersection(x.remaining_geom, y.remaining_geom), 3)::geography) AS m2
         FROM pairs p JOIN hazardous_area x ON x.id = p.a JOIN hazardous_area y ON y.id = p.b
@@ -122,11 +126,73 @@ _PAIRS = """
 """
 
 
-def refresh_quality(session: Session, area_ids: list[int], repaired: dict[int, list[str]] | None = None) -> None:
+# With the areas' shapes at hand (an import), the same flags by another way, for 100,000 areas at once:
+# the ids in a temporary table (an array of 100,000 ids is probed one by one), pairs among the areas
+# found by one STRtree over their shapes (GEOS's intersects, as ST_Intersects), PostGIS asked only
+# for pairs with the other areas, and only when there are others; outside from the level-1 units,
+# each prepared once. Pairs are then measured in PostGIS exactly as above.
+_IDS = "quality_ids"
+_MANY_DELETE = (
+    f"""DELETE FROM quality_flag WHERE hazardous_area_id IN (SELECT id FROM {_IDS})
+       AND (kind <> :q_geometry_repaired OR hazardous_area_id = ANY(CAST(:repaired_ids AS bigint[])))""",
+    f"DELETE FROM quality_flag WHERE other_area_id IN (SELECT id FROM {_IDS})",
+)
+_MANY_OWN_FLAGS = _OWN_FLAGS.replace("h.id = ANY(CAST(:ids AS bigint[]))", f"h.id IN (SELECT id FROM {_IDS})")
+_MANY_OUTSIDE = """
+    INSERT INTO quality_flag (hazardous_area_id, kind, detail)
+    SELECT h.id, :q_outside_country,
+           'touches no level-1 unit of the loaded admin boundaries: check the coordinates (swapped lat/lon?) or the CRS'
+    FROM hazardous_area h
+    WHERE h.id = ANY(CAST(:outside_ids AS bigint[])) AND h.deleted_at IS NULL
+"""
+_OTHERS = f"""
+    SELECT EXISTS (SELECT FROM hazardous_area o WHERE o.deleted_at IS NULL AND o.status = ANY(:live_statuses)
+                   AND o.id NOT IN (SELECT id FROM {_IDS}))"""
+_MANY_PAIRS = _PAIRS.replace(
+    """    WITH mine AS (
+        SELECT h.id, h.geom FROM hazardous_area h
+        WHERE h.id = ANY(CAST(:ids AS bigint[])) AND h.deleted_at IS NULL AND h.status = ANY(:live_statuses)
+    ), pairs AS (
+        SELECT DISTINCT least(m.id, o.id) AS a, greatest(m.id, o.id) AS b
+        FROM mine m JOIN hazardous_area o ON o.geom && m.geom AND o.id <> m.id AND ST_Intersects(o.geom, m.geom)
+        WHERE o.deleted_at IS NULL AND o.status = ANY(:live_statuses)
+    ),""",
+    f"""    WITH among AS (
+        SELECT p.a, p.b FROM unnest(CAST(:pair_a AS bigint[]), CAST(:pair_b AS bigint[])) AS p(a, b)
+        JOIN hazardous_area x ON x.id = p.a JOIN hazardous_area y ON y.id = p.b
+        WHERE x.deleted_at IS NULL AND x.status = ANY(:live_statuses)
+          AND y.deleted_at IS NULL AND y.status = ANY(:live_statuses)
+    ), mine AS (
+        SELECT h.id, h.geom FROM hazardous_area h
+        WHERE :others AND h.id IN (SELECT id FROM {_IDS}) AND h.deleted_at IS NULL AND h.status = ANY(:live_statuses)
+    ), pairs AS (
+        SELECT a, b FROM among
+        UNION
+        SELECT least(m.id, o.id) AS a, greatest(m.id, o.id) AS b
+        FROM mine m CROSS JOIN LATERAL (
+            SELECT o.id FROM hazardous_area o
+            WHERE o.geom && m.geom AND ST_Intersects(o.geom, m.geom) AND o.id NOT IN (SELECT id FROM {_IDS})
+              AND o.deleted_at IS NULL AND o.status = ANY(:live_statuses)
+            OFFSET 0
+        ) AS o
+    ),""",
+)
+assert _MANY_PAIRS != _PAIRS and _MANY_OWN_FLAGS != _OWN_FLAGS
+
+
+def refresh_quality(
+    session: Session,
+    area_ids: list[int],
+    repaired: dict[int, list[str]] | None = None,
+    *,
+    shapes: dict[int, BaseGeometry] | None = None,
+) -> None:
     """Recompute the flags of `area_ids` and the pair flags of the areas they pair with (the caller commits).
 
     `repaired` maps an area to the repairs its geometry cleaning reported on this write (an empty
-    list when the new geometry needed none); areas it leaves out keep their repair note.
+    list when the new geometry needed none); areas it leaves out keep their repair note. `shapes`,
+    when given, holds each area's geometry exactly as stored (`geom`): an import has them, and they
+    make the work of 100,000 areas take seconds instead of a minute; the flags are the same.
     """
     ids = sorted(set(area_ids))
     if not ids:
@@ -144,8 +210,38 @@ def refresh_quality(session: Session, area_ids: list[int], repaired: dict[int, l
         "unknown_date": list(UNKNOWN_DATE),
         "overlap_min_m2": OVERLAP_MIN_M2,
     }
-    for sql in (*_DELETE, _OWN_FLAGS, _OUTSIDE, _REPAIRED, _PAIRS):
+    if shapes is None:
+        for sql in (*_DELETE, _OWN_FLAGS, _OUTSIDE, _REPAIRED, _PAIRS):
+            session.execute(text(sql), params)
+        return
+    session.execute(text(f"DROP TABLE IF EXISTS {_IDS}"))
+    ids_sql = f"CREATE TEMP TABLE {_IDS} ON COMMIT DROP AS SELECT unnest(CAST(:ids AS bigint[])) AS id"
+    session.execute(text(ids_sql), params)
+    session.execute(text(f"ANALYZE {_IDS}"))
+    geoms = np.array([shapes[i] for i in ids], dtype=object)
+    tree = shapely.STRtree(geoms)
+    first, second = tree.query(geoms, predicate="intersects")
+    pair = first < second  # each pair once; ids are sorted, so the first is the smaller
+    id_array = np.asarray(ids, dtype=np.int64)
+    params |= {
+        "pair_a": id_array[first[pair]].tolist(),
+        "pair_b": id_array[second[pair]].tolist(),
+        "others": bool(session.execute(text(_OTHERS), params).scalar()),
+        "outside_ids": id_array[_outside(session, tree, len(ids))].tolist(),
+    }
+    for sql in (*_MANY_DELETE, _MANY_OWN_FLAGS, _MANY_OUTSIDE, _REPAIRED, _MANY_PAIRS):
         session.execute(text(sql), params)
+
+
+def _outside(session: Session, tree: shapely.STRtree, n: int) -> npt.NDArray[np.bool_]:
+    """Which of the tree's areas touch no level-1 unit (all False when no boundaries are loaded)."""
+    units = session.scalars(text("SELECT ST_AsBinary(geom) FROM admin_unit WHERE level = 1")).all()
+    outside = np.zeros(n, dtype=bool)
+    if units:
+        outside[:] = True
+        _, inside = tree.query(shapely.from_wkb([bytes(u) for u in units]), predicate="intersects")
+        outside[inside] = False
+    return outside
 
 
 def _shape_repairs(repairs: list[str]) -> list[str]:
