@@ -344,6 +344,7 @@ def report(
     distance_m: float = typer.Option(
         DEFAULT_DISTANCE_M, help="Count people living within this distance of released land"
     ),
+    lang: str = typer.Option("en", "--lang", help="Language of the PDF and XLSX: en or uk"),
 ) -> None:
     """Write a donor report (same filters and figures as /api/v1/reports/donor) in the chosen formats."""
     from pathlib import Path
@@ -351,11 +352,14 @@ def report(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from app.db.session import new_session
+    from app.i18n import LANGUAGES
     from app.reporting.figures import STEPS, build_report
     from app.reporting.filter import ReportFilter
     from app.reporting.formats import FORMATS
 
     formats = formats or ["pdf"]
+    if lang not in LANGUAGES:
+        raise _refused(ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}"))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise _refused(ValueError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"))
@@ -394,7 +398,7 @@ def report(
             progress.update(writing, description=f"writing {name}")
             path = Path(f"{output}.{fmt.extension}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(fmt.render(result))
+            path.write_bytes(fmt.render(result, lang))
             written.append(path)
             progress.advance(writing)
         progress.update(writing, description="written")

@@ -43,6 +43,7 @@ from app.api.request_id import RequestIdMiddleware
 from app.api.upload_limits import CheckUploads
 from app.config import get_settings
 from app.dashboard import language, login
+from app.dashboard import reports as reports_page
 from app.dashboard import routes as dashboard
 from app.dashboard.assets import APP_STATIC_DIR, VENDOR_DIR, require_vendor_assets
 from app.db.audit import audit_session
@@ -79,6 +80,7 @@ ROUTERS: list[APIRouter] = [
     quality.router,
     dashboard_api.router,
     dashboard.router,
+    reports_page.router,
 ]
 
 

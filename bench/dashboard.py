@@ -6,6 +6,8 @@ per run (every run cold) and every request off 127.0.0.1 refused:
   - ours: `/map`, hazards drawn from vector tiles into the Leaflet pane `hazards`;
   - peer: the same view built the naive way, every area embedded in the page as one folium.GeoJson
     layer (IMAS colours by a style function), the page served as a static file by python's http.server.
+The offline base map (/tiles/basemap, docs/base-map.md) is part of our page: its tiles count in
+the bytes, and the report gives their share.
 First hazard: the first SVG `path` in `.leaflet-hazards-pane` (ours) or `.leaflet-overlay-pane` (peer),
 seen by a MutationObserver; its time is taken after the next frame (performance.now(), i.e. from
 navigation start). Bytes: CDP Network.loadingFinished encodedDataLength (headers included) of every
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -329,6 +332,8 @@ def _serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[No
                 with urllib.request.urlopen(probe, timeout=30) as response:
                     response.read()
                 break
+            except urllib.error.HTTPError:  # it answers (a 401 for a caller without a session): it is up
+                break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"server did not start: {' '.join(command)}") from None
@@ -387,6 +392,8 @@ def _report(ours: list[Run], naive: list[Run], html_bytes: int, naive_timeout: f
     print(f"ours  ({len(ok)}/{len(ours)} runs):  first hazard {ms(ours_ms)}   runs {_list(ok)}")
     idle_at = ms(ours_idle_ms).strip()
     print(f"      bytes until first hazard {mb(ours_first)}, until network idle {mb(ours_idle)} (idle at {idle_at})")
+    basemap = _median([float(sum(x.bytes for x in r.responses if "/tiles/basemap/" in x.url)) for r in ok])
+    print(f"      of which the offline base map {mb(basemap)} (its tiles, counted in the figures above)")
     print(f"naive ({len(naive_ok)}/{len(naive)} runs):  first hazard {ms(naive_ms)}   runs {_list(naive)}")
     print(f"      bytes {mb(naive_bytes)}; the page's HTML alone is {html_bytes / 1e6:.2f} MB")
     if naive_ms is not None and ours_ms is not None:

@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1366, "height": 768}
+# axe-core, vendored by npm beside the dashboard's other assets (app/dashboard/package.json).
+AXE = Path(__file__).parent.parent / "app" / "dashboard" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @contextmanager
@@ -78,10 +80,14 @@ def launch(pw: Playwright) -> Browser:
     return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def offline_page(browser: Browser, server: str) -> OfflinePage:
-    """A new page in a fresh context (no cookies) that may reach `server` only."""
+def offline_page(browser: Browser, server: str, **context: Any) -> OfflinePage:
+    """A new page in a fresh context (no cookies) that may reach `server` only.
+
+    `context` goes to Playwright's new_context (a phone: viewport, is_mobile, has_touch).
+    """
     origin = urlparse(server).netloc
-    result = OfflinePage(browser.new_context(viewport=VIEWPORT).new_page(), server)  # type: ignore[arg-type]
+    options = {"viewport": VIEWPORT, **context}
+    result = OfflinePage(browser.new_context(**options).new_page(), server)
 
     def only_the_server(route: Route) -> None:
         if urlparse(route.request.url).netloc == origin:
@@ -95,3 +101,19 @@ def offline_page(browser: Browser, server: str) -> OfflinePage:
     result.page.on("pageerror", lambda error: result.errors.append(str(error)))
     result.page.on("console", lambda msg: result.errors.append(msg.text) if msg.type == "error" else None)
     return result
+
+
+def axe(page: Page, *, impacts: tuple[str, ...] = ("critical", "serious")) -> list[dict[str, Any]]:
+    """axe-core's violations of the page as it stands, of the given impacts: [{id, impact, help, nodes}].
+
+    The script is injected inline (no request leaves the page); every rule axe runs by default is
+    checked (WCAG 2.0-2.2 A/AA and best practices). docs/accessibility.md says what is asserted where.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations: list[dict[str, Any]] = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary)}))"""
+    )
+    return [v for v in violations if v["impact"] in impacts]

@@ -140,7 +140,7 @@ def test_logging_out_ends_the_session_even_for_a_copied_cookie(db: None) -> None
 def test_anonymous_callers_get_only_the_health_check_and_the_login_page(anonymous: TestClient) -> None:
     assert anonymous.get("/healthz").status_code == 200
     login = anonymous.get("/login")
-    assert login.status_code == 200 and '<form method="post" action="/login">' in login.text
+    assert login.status_code == 200 and '<form method="post" action="/login"' in login.text
     for url in (AREAS, "/api/v1/reports/donor", "/openapi.json", "/api/v1/audit", "/tiles/hazardous-areas/6/38/21.mvt"):
         answer = anonymous.get(url)
         assert answer.status_code == 401, url

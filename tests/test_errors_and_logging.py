@@ -138,3 +138,33 @@ def test_production_refuses_the_development_database_password(url: str, refused:
     else:
         assert Settings(environment="production", DATABASE_URL=url, identity_key=key).environment == "production"
     assert Settings(environment="development", DATABASE_URL=url).environment == "development"
+
+
+def test_the_safety_nets_answer_in_the_language_asked_for_and_say_which(client: TestClient) -> None:
+    # The database's own reason stays as PostgreSQL wrote it; the sentence around it is translated.
+    answer = client.get("/api/v1/accidents/99999999999999999999", headers={"Accept-Language": "uk"})
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": "значення поза допустимим діапазоном або хибне: bigint out of range"}
+    assert answer.headers["content-language"] == "uk"
+    assert client.get("/api/v1/accidents/99999999999999999999").headers["content-language"] == "en"
+
+
+def test_an_unexpected_error_is_answered_in_ukrainian_with_the_request_id() -> None:
+    from fastapi import FastAPI
+
+    from app.api.errors import install_error_handlers
+    from app.api.request_id import RequestIdMiddleware
+
+    app = FastAPI()
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/boom", headers={"X-Request-ID": "kharkiv-44", "Accept-Language": "uk-UA"})
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "внутрішня помилка; назвіть ідентифікатор запиту kharkiv-44"}
+    assert answer.headers["content-language"] == "uk"

@@ -198,7 +198,11 @@ def test_clicking_the_first_row_zooms_to_the_area_and_shows_its_details(server: 
     assert f"original\t{round(original):,}" in text_shown
     assert f"cleared\t{round(cleared):,}" in text_shown
     assert "Priority: rank 1" in text_shown or "PRIORITY: RANK 1" in text_shown
-    assert details.locator("a").get_attribute("href") == f"/api/v1/hazardous-areas/{area_id}/timeline"
+    # The timeline is readable in the card (it linked to raw JSON before): one row per entry of the API's.
+    entries = offline_page.page.request.get(f"{server}/api/v1/hazardous-areas/{area_id}/timeline").json()["entries"]
+    details.locator(".timeline summary").click()
+    assert details.locator(".timeline summary").inner_text() == f"Timeline ({len(entries)} entries)"
+    assert details.locator(".timeline tr").count() == len(entries) + 1  # and its header
     # The map now shows that area: its centre lies within the area's bounding box.
     west, south, east, north = (scalar(f"SELECT ST_{f}(geom) FROM hazardous_area WHERE id = :i", i=area_id)
                                 for f in ("XMin", "YMin", "XMax", "YMax"))  # fmt: skip
@@ -221,7 +225,7 @@ def test_api_docs_render_offline(server: str, offline_page: OfflinePage) -> None
     page = offline_page.page
     page.goto(f"{server}/docs", wait_until="networkidle")
     operations = page.locator(".opblock")
-    operations.first.wait_for(timeout=10_000)
+    operations.first.wait_for(timeout=30_000)  # Swagger UI parses the whole OpenAPI document first
     offline_page.screenshot("docs-1366x768.png")
     assert offline_page.blocked == []
     assert offline_page.errors == []

@@ -68,6 +68,7 @@ POST   /api/v1/devices-found                            other         201 403 40
 # tasks
 POST   /api/v1/tasks                                                  201 201 403 403 403 401
 POST   /api/v1/tasks                                    override      201 201 403 403 403 401
+POST   /api/v1/tasks/check                                            200 200 403 403 403 401
 POST   /api/v1/tasks/{task_id}/status                   own           200 200 200 403 403 401
 POST   /api/v1/tasks/{task_id}/status                   other         200 200 403 403 403 401
 POST   /api/v1/tasks/{task_id}/status                   own-overlap   409 409 409 403 403 401
@@ -431,6 +432,14 @@ def _create_task(w: World, c: TestClient) -> Response:
     return c.post(f"{V1}/tasks", json={**body, "status": "assigned"})
 
 
+@write("POST /api/v1/tasks/check")
+def _check_task(w: World, c: TestClient) -> Response:
+    area = w.area()
+    w.task("other", "assigned", area)
+    body = {"reference": f"T-{w.next()}", "organisation_id": w.orgs["own"], "hazardous_area_ids": [area]}
+    return c.post(f"{V1}/tasks/check", json={**body, "status": "assigned"})
+
+
 @write("POST /api/v1/tasks [override]")
 def _create_overlapping_task(w: World, c: TestClient) -> Response:
     area = w.area()
@@ -628,7 +637,8 @@ def check(world: World, keys: list[str], table: dict[str, dict[str, int]], cells
 
 
 # A full priority run writes scores and a run record, no record a user keeps: no audit entry.
-CHANGES_NO_RECORD = {("POST", "/api/v1/priorities/recompute")}
+# The deconfliction preview (POST /api/v1/tasks/check) writes nothing at all.
+CHANGES_NO_RECORD = {("POST", "/api/v1/priorities/recompute"), ("POST", "/api/v1/tasks/check")}
 
 
 def audit_entries(request_id: str) -> list[str]:

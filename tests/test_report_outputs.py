@@ -19,9 +19,9 @@ from app.reporting.figures import build_report
 from app.reporting.filter import ReportFilter
 from app.reporting.formats import FORMATS
 from app.reporting.map import map_layers
-from app.reporting.render import svg_map
-from app.reporting.render.pdf import fmt
-from app.reporting.render.tables import HEADLINE, TABLES, as_of_text, filter_lines, rows
+from app.reporting.render import svg_map, text
+from app.reporting.render.pdf import _cell, fmt
+from app.reporting.render.tables import HEADLINE, MACHINE_ONLY, TABLES, as_of_text, rows
 from tests.report_world import ReportWorld
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -95,22 +95,35 @@ def test_xlsx_sheets_carry_the_same_numbers_and_native_charts(outputs: dict[str,
     book = openpyxl.load_workbook(io.BytesIO(outputs["xlsx"]))
     assert book.sheetnames == ["report", *[n for n in TABLES if n != "headline"]]
     cover = [[c for c in r if c is not None] for r in book["report"].iter_rows(values_only=True)]
+    assert cover[0] == ["Land release report — Nordic Fund — up to 31 Dec 2025"]
     assert ["Data as of", as_of_text(report)] in cover
-    for label, value in filter_lines(report):
+    for label, value in text.filter_lines(report, "en"):
         assert [label, value] in cover
-    for key, (label, unit) in HEADLINE.items():
-        assert [label, report.headline[key], unit] in cover or report.headline[key] is None
+    for key, (label, _unit) in HEADLINE.items():
+        row = next(r for r in cover if r and r[0] == label)
+        assert row[1] == report.headline[key] or report.headline[key] is None, key
     for name, table in TABLES.items():
         if name == "headline":
             continue
+        columns = [c for c in table.columns if (name, c.key) not in MACHINE_ONLY]
         sheet = list(book[name].iter_rows(values_only=True))
-        assert list(sheet[0][: len(table.columns)]) == [c.header for c in table.columns]
+        assert list(sheet[0][: len(columns)]) == [c.header for c in columns]
         for written, row in zip(sheet[1:], rows(report, name), strict=False):
-            for w, c in zip(written, table.columns, strict=False):
-                value = row[c.key]
-                assert w.date() == value if hasattr(w, "date") else _same(w, value), (name, c.key, w, value)
+            for w, c in zip(written, columns, strict=False):
+                value = text.cell(report, c.key, row[c.key], "en")
+                if c.key == "month":
+                    assert w.strftime("%Y-%m") == value, (name, w, value)  # a real date: the first of the month
+                elif hasattr(w, "date"):
+                    assert w.date() == value, (name, c.key, w, value)
+                else:
+                    assert _same(w, value), (name, c.key, w, value)
         assert any(r[0] == f"Data as of {as_of_text(report)}" for r in sheet if r)
-        assert any(str(r[0]).startswith("Filters: Donor: Nordic Fund (id ") for r in sheet if r and r[0])
+        assert any(
+            str(r[0]).startswith("Filters: Donor: Nordic Fund; Period: up to 31 Dec 2025") for r in sheet if r and r[0]
+        )
+    n = len(report.tables["released"])
+    kinds = {r[0] for r in book["released"].iter_rows(min_row=2, max_row=n + 1, values_only=True)}
+    assert kinds == {"Cancelled", "Cleared"}  # names, not codes: Nordic Fund's work did not reduce land
     with zipfile.ZipFile(io.BytesIO(outputs["xlsx"])) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3  # released by month, items by category, victims by month
@@ -120,18 +133,21 @@ def test_pdf_text_carries_the_same_numbers_as_of_and_filters(outputs: dict[str, 
     report = outputs["report"]
     pdf = pypdfium2.PdfDocument(outputs["pdf"])
     # Words only: a narrow table cell wraps "Steppe Demining" over two lines.
-    text = " ".join(" ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).split())
-    assert as_of_text(report) in text
-    for label, value in filter_lines(report):
-        assert label in text and value in text
+    words = " ".join(" ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).split())
+    assert as_of_text(report) in words
+    assert words.startswith("Land release report — Nordic Fund — up to 31 Dec 2025")
+    for label, value in text.filter_lines(report, "en"):
+        assert label in words and value in words
     for key, (_, unit) in HEADLINE.items():
-        assert fmt(report.headline[key], unit) in text, key
+        assert fmt(report.headline[key], unit) in words, key
     for figure in ("740,000", "400,000", "340,000", "300,000", "12,333.33", "0.2027", "1,300", "150,000.00"):
-        assert figure in text
+        assert figure in words
     for name, table in TABLES.items():
         for row in rows(report, name) if name != "headline" else []:
             for c in table.columns:
-                assert fmt(row[c.key], c.unit) in text, (name, c.key)
+                if (name, c.key) not in MACHINE_ONLY:
+                    assert _cell(report, c.key, row[c.key], c.unit, "en") in words, (name, c.key)
+    assert "Methodology and definitions" in words and "CHA, confirmed hazardous area" in words
     pdf.close()
 
 
@@ -174,3 +190,38 @@ def test_every_format_is_served_by_the_api(client: TestClient) -> None:
     assert "reduced,mechanical,1,250000.0" in released.text
     tables = client.get("/api/v1/reports/tables").json()
     assert tables["beneficiaries"]["columns"][3]["hxl"] == "#reached+f+children"
+
+
+def test_zero_figures_say_whether_anything_was_recorded(client: TestClient) -> None:
+    world = ReportWorld(client)
+    with new_session() as session:
+        q3 = build_report(session, ReportFilter(donor_id=world.nordic, date_from="2025-07-01", date_to="2025-09-30"))
+        session.rollback()
+    with new_session() as session:
+        q1 = build_report(session, ReportFilter(donor_id=world.nordic, date_from="2025-01-01", date_to="2025-03-31"))
+        session.rollback()
+    # Q3: T1 was completed in June; no release, status change, progress report or beneficiary after it.
+    assert q3.recorded == {
+        "releases": 0, "task_events": 0, "progress_reports": 0, "beneficiary_records": 0, "expenditure_records": 0
+    }  # fmt: skip
+    assert text.not_recorded(q3, "tasks_started") == "No task status records for these filters in this period"
+    assert text.not_recorded(q3, "team_days") == "No progress reports for these filters in this period"
+    # Q1: T1 was assigned and started, so "0 completed" is a real zero; 400,000 m² cancelled over 10 team-days.
+    assert q1.recorded["task_events"] == 2 and q1.headline["tasks_completed"] == 0
+    assert text.not_recorded(q1, "tasks_completed") is None
+    assert text.not_recorded(q1, "beneficiaries_direct") is not None  # recorded on 30 June only
+    cover = [
+        [c for c in r if c is not None]
+        for r in openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"].render(q3, "en")))["report"].iter_rows(
+            values_only=True
+        )
+    ]
+    assert ["Tasks started", "not recorded", "No task status records for these filters in this period"] in cover
+    cover_q1 = [
+        [c for c in r if c is not None]
+        for r in openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"].render(q1, "en")))["report"].iter_rows(
+            values_only=True
+        )
+    ]
+    assert ["Tasks completed", 0] in cover_q1
+    assert ["Land released", 400_000, "m²"] in [r[:3] for r in cover_q1]

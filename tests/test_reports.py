@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,22 @@ def test_cli_writes_the_chosen_formats_with_the_same_figures(
     bad = CliRunner().invoke(cli, ["report", "-o", str(out), "--date-from", "2025-06-01", "--date-to", "2025-05-01"])
     assert bad.exit_code == 1 and "before date_from" in bad.output
     assert CliRunner().invoke(cli, ["report", "-f", "docx"]).exit_code == 1
+
+
+def test_cli_writes_the_xlsx_in_ukrainian_when_asked(client: TestClient, world: ReportWorld, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "nordic"
+    args = ["report", "-o", str(out), "-f", "xlsx", "--donor-id", str(world.nordic), "--lang", "uk"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    cells = [
+        str(c.value) for sheet in load_workbook(tmp_path / "nordic.xlsx") for row in sheet.iter_rows() for c in row
+    ]
+    assert any("Nordic Fund" in c for c in cells)
+    assert any(re.search("[а-яіїєґ]{4}", c) for c in cells)  # written in Ukrainian
+    refused = CliRunner().invoke(cli, ["report", "-o", str(out), "--lang", "fr"])
+    assert refused.exit_code == 1 and "unknown language 'fr'" in refused.output
 
 
 def test_a_report_leaves_the_callers_transaction_alone(client: TestClient, world: ReportWorld) -> None:

@@ -35,6 +35,7 @@ RULES: dict[tuple[str, str], Capability | str] = {
     ("GET", "/language/{language}"): OPEN,
     ("GET", "/"): OPEN,
     ("GET", "/map"): "read.reference",
+    ("GET", "/reports"): "read.reports",
     ("GET", "/docs"): "read.reference",
     ("GET", "/openapi.json"): "read.reference",
     ("GET", f"{V1}/lookups"): "read.reference",
@@ -82,6 +83,7 @@ RULES: dict[tuple[str, str], Capability | str] = {
     ("GET", f"{V1}/releases/{{release_id}}"): "read.registry",
     ("GET", f"{V1}/tasks"): "read.registry",
     ("POST", f"{V1}/tasks"): "task.create",
+    ("POST", f"{V1}/tasks/check"): "task.create",
     ("GET", f"{V1}/tasks/{{task_id}}"): "read.registry",
     ("POST", f"{V1}/tasks/{{task_id}}/status"): "task.status",
     ("GET", f"{V1}/tasks/{{task_id}}/progress-reports"): "read.registry",
@@ -134,10 +136,12 @@ RULES: dict[tuple[str, str], Capability | str] = {
     # the dashboard's data
     ("GET", f"{V1}/dashboard/headline"): "read.figures",
     ("GET", f"{V1}/dashboard/areas/{{area_id}}"): "read.registry",
+    ("GET", f"{V1}/dashboard/extent"): "read.registry",
     ("GET", f"{V1}/dashboard/accidents.geojson"): "read.accidents",
     ("GET", f"{V1}/dashboard/settlements.geojson"): "read.reference",
     ("GET", f"{V1}/dashboard/rank-bands"): "read.registry",
     ("GET", "/tiles/hazardous-areas/{z}/{x}/{y}.mvt"): "read.registry",
+    ("GET", "/tiles/basemap/{z}/{x}/{y}.mvt"): "read.reference",
     # releases for everyone who reads released land (donors: what they fund); tasks need read.registry
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.mvt"): "read.released_land",
 }

@@ -67,6 +67,10 @@ def area_filter(
     reported_from: Annotated[date | None, Query(description="information dated on or after")] = None,
     reported_to: Annotated[date | None, Query(description="information dated on or before")] = None,
     updated_since: datetime | None = None,
+    active_task_not_of: Annotated[
+        int | None,
+        Query(ge=0, le=2**63 - 1, description="areas with an active task of an organisation other than this; 0: any"),
+    ] = None,
     quality: Annotated[
         list[str] | None, Query(description="areas flagged with any of: " + ", ".join(QUALITY_FLAG_KINDS))
     ] = None,
@@ -87,4 +91,5 @@ def area_filter(
         reported_to=reported_to,
         updated_since=updated_since,
         quality=comma_list("quality", quality, QUALITY_FLAG_KINDS),
+        active_task_not_of=active_task_not_of,
     )

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.api.access import Caller
 from app.api.deps import SessionDep, SettingsDep
 from app.api.etags import IfMatch, tagged
+from app.api.language import RequestLanguage
 from app.api.params import area_filter, page_limit
 from app.schemas.priority import Ranking, ScenarioCreate, ScenarioPublic, ScenarioUpdate, ScenarioVersion
 from app.services.area_filter import AreaFilter
+from app.services.dashboard.labels import label_rows
 from app.services.priorities import ranking as service
 from app.services.priorities import scenarios
 from gis.priorities import CRITERIA, CRITERION_NAMES
@@ -81,19 +83,25 @@ def priorities(
     limit: int | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Literal["json", "csv"] = "json",
+    *,
+    actor: Caller,
+    language: RequestLanguage,
 ) -> Any:
     """Areas ranked by score with every criterion's contribution (scores follow every write).
 
     Filters are those of the area listing (closed areas are not ranked); `total` counts the
     ranked areas the filter selects. Ties break by area id, so the order is deterministic. `rank` is within the filter,
     `national_rank` over every ranked area. Gated areas (e.g. too close to the line of
-    contact) come last, with the reason.
+    contact) come last, with the reason. JSON rows also carry the reasons in units (`facts`), the
+    active tasks and whether one is another operator's, and names instead of codes.
     """
     chosen = scenarios.scenario_named(session, scenario)
     size = page_limit(limit, settings.page_limit_default, settings.page_limit_max)
     rows, total = service.ranking(session, chosen, flt, limit=size, offset=offset)
     if format == "csv":
         return _csv(rows, chosen.name, chosen.version)
+    service.explain(session, chosen, rows, viewer_organisation=service.viewer_organisation(actor))
+    label_rows(session, rows, language)
     return {
         "scenario": chosen.name,
         "scenario_version": chosen.version,

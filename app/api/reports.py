@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -9,7 +10,9 @@ from fastapi import APIRouter, Query, Response
 from app.api.access import Caller
 from app.api.deps import SessionDep
 from app.api.json_body import JSONBody
+from app.api.language import RequestLanguage
 from app.domain.errors import NotFound
+from app.i18n import Language, latin
 from app.reporting.figures import build_report
 from app.reporting.filter import ReportFilter
 from app.reporting.formats import FORMATS_BY_EXTENSION
@@ -26,6 +29,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 # One model for the query string and the command line; a filter it refuses is a 422 with the reason.
 Filters = Annotated[ReportFilter, Query()]
+# Read by RequestLanguage (with the switch's cookie and Accept-Language); declared so that /docs offers it.
+Lang = Annotated[Language | None, Query(description="Language of the PDF and XLSX: en or uk (default: the request's)")]
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report as a file: a ZIP of CSVs with HXL, an XLSX workbook or a PDF document",
+        "content": {f.media_type: BINARY for f in FORMATS_BY_EXTENSION.values() if f.extension != "json"},
+    },
+    **ERRORS,
+}
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "One table as CSV with an HXL hashtag row", "content": {"text/csv": BINARY}},
+    **ERRORS,
+}
 
 
 @router.get("/tables")
@@ -45,7 +62,7 @@ def donor_report(session: SessionDep, actor: Caller, flt: Filters) -> JSONBody:
     return JSONBody(build_report(session, flt, actor=actor).as_json())
 
 
-@router.get("/donor/{table}.csv", responses=ERRORS)
+@router.get("/donor/{table}.csv", response_class=Response, responses=CSV_RESPONSES)
 def donor_report_table(table: str, session: SessionDep, actor: Caller, flt: Filters) -> Response:
     """One table as CSV with an HXL hashtag row under the header."""
     if table not in TABLES:
@@ -55,12 +72,35 @@ def donor_report_table(table: str, session: SessionDep, actor: Caller, flt: Filt
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.get("/donor.{extension}", responses=ERRORS)
-def donor_report_file(extension: str, session: SessionDep, actor: Caller, flt: Filters) -> Response:
-    """The report as `zip` (every table as CSV with HXL), `xlsx` (with charts) or `pdf` (with charts and map)."""
+@router.get("/donor.{extension}", response_class=Response, responses=FILE_RESPONSES)
+def donor_report_file(
+    extension: str, session: SessionDep, actor: Caller, flt: Filters, language: RequestLanguage, lang: Lang = None
+) -> Response:
+    """The report as `zip` (every table as CSV with HXL), `xlsx` (with charts) or `pdf` (with charts and map).
+
+    The PDF and XLSX are written in `lang` (else the language switch's cookie, else Accept-Language).
+    """
     fmt = FORMATS_BY_EXTENSION.get(extension) if extension != "json" else None
     if fmt is None:
         raise NotFound(f"no report format {extension!r}; use zip, xlsx or pdf (or /donor for JSON)")
-    body = fmt.render(build_report(session, flt, actor=actor, with_map=fmt.needs_map))
-    headers = {"Content-Disposition": f'attachment; filename="donor-report.{extension}"'}
+    report = build_report(session, flt, actor=actor, with_map=fmt.needs_map)
+    body = fmt.render(report, lang or language)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file_name(report.filters, extension)}"',
+        "Content-Language": lang or language,
+    }
     return Response(body, media_type=fmt.media_type, headers=headers)
+
+
+def file_name(filters: dict[str, Any], extension: str) -> str:
+    """`land-release-report-nordic-fund-2025-04-01-2025-06-30.pdf`: whose report and which period, in ASCII.
+
+    >>> file_name({"donor": "Фонд «Схід»", "date_from": None, "date_to": None}, "xlsx")
+    'land-release-report-fond-skhid.xlsx'
+    """
+    parts = ["land-release-report"]
+    who = filters.get("donor") or filters.get("agreement") or filters.get("organisation")
+    if who:
+        parts.append(re.sub(r"[^a-z0-9]+", "-", latin(str(who)).lower()).strip("-")[:40])
+    parts += [str(filters[k]) for k in ("date_from", "date_to") if filters.get(k)]
+    return "-".join(p for p in parts if p) + "." + extension

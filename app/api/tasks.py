@@ -12,7 +12,14 @@ from app.api.json_body import JSONBody
 from app.api.params import comma_list, page_limit
 from app.api.responses import GEOJSON, feature, feature_collection
 from app.domain.vocabulary import TASK_STATUSES
-from app.schemas.task import ProgressReport, ProgressReportCreate, ProgressSummary, TaskCreate, TaskStatusChange
+from app.schemas.task import (
+    ProgressReport,
+    ProgressReportCreate,
+    ProgressSummary,
+    TaskCheck,
+    TaskCreate,
+    TaskStatusChange,
+)
 from app.services.pagination import decode_cursor
 from app.services.tasking import tasks as service
 
@@ -31,6 +38,12 @@ def create_task(body: TaskCreate, session: SessionDep, settings: SettingsDep, ac
     task_id = service.create_task(session, body, actor=actor, max_vertices=settings.max_vertices)
     headers = {"Location": f"{router.prefix}/{task_id}"}
     return JSONBody(feature(service.get_task(session, task_id)), status_code=201, media_type=GEOJSON, headers=headers)
+
+
+@router.post("/check", response_model=TaskCheck, responses=ERRORS)
+def check_task(body: TaskCreate, session: SessionDep, settings: SettingsDep, actor: Caller) -> dict[str, Any]:
+    """What creating this task would do, nothing written: its ground, the active tasks it overlaps, refused or not."""
+    return service.check_task(session, body, actor=actor, max_vertices=settings.max_vertices)
 
 
 @router.get("", response_class=JSONBody, responses={422: ERRORS[422]})

@@ -19,6 +19,7 @@ from app.api.params import area_filter, comma_list
 from app.domain.errors import Invalid
 from app.domain.vocabulary import RELEASE_KINDS, TASK_STATUSES
 from app.services.area_filter import AreaFilter
+from app.services.dashboard.basemap import basemap_tile
 from app.services.dashboard.tiles import area_tile, depends_on_caller, tile
 from app.services.priorities.scenarios import scenario_named
 
@@ -28,6 +29,8 @@ TILE_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {MVT: {}}}}
 # Alike for every reader, yet behind the login: the browser may keep them a minute, a shared proxy never
 # (minefield maps are sensitive, docs/mine-action.md §7).
 SHARED = {"Cache-Control": "private, max-age=60"}
+# The base map holds no record and changes only when boundaries or reference data are loaded.
+BASEMAP = {"Cache-Control": "public, max-age=3600"}
 PER_CALLER = {"Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
 LAYER_PATHS = {"releases": "releases", "tasks": "tasks", "context": "context"}
 Values = Annotated[list[str] | None, Query()]
@@ -50,6 +53,16 @@ def hazardous_area_tile(
     """
     scenario_id = scenario_named(session, scenario).id if scenario else None
     return _answer(request, area_tile(session, z, x, y, flt, scenario_id=scenario_id), SHARED)
+
+
+@router.get("/basemap/{z}/{x}/{y}.mvt", response_class=Response, responses=TILE_DOC)
+def basemap(z: int, x: int, y: int, request: Request, session: SessionDep, actor: Caller) -> Response:
+    """One tile of the offline base map: land, water, urban, rivers, roads, boundaries, labels (docs/base-map.md).
+
+    Boundaries and their names come from the loaded admin units (any country); water, roads and
+    places from Natural Earth and OpenStreetMap (Ukraine). 304 when current.
+    """
+    return _answer(request, basemap_tile(session, z, x, y, actor=actor), BASEMAP)
 
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response, responses=TILE_DOC)

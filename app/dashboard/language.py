@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import RedirectResponse
 
-from app.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES
+from app.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, gettext
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 ONE_YEAR = 365 * 24 * 3600
@@ -33,4 +33,5 @@ def switch_html(current: str, path: str) -> str:
         for code, name in LANGUAGE_NAMES.items()
         if code != current
     ]
-    return f'<nav class="language-switch" aria-label="Language">{" ".join(links)}</nav>'
+    label = escape(gettext(current, "Language"))
+    return f'<nav class="language-switch" aria-label="{label}">{" ".join(links)}</nav>'

@@ -8,42 +8,52 @@ from __future__ import annotations
 import logging
 from html import escape
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.api.credentials import COOKIE
 from app.api.deps import SessionDep, SettingsDep
+from app.api.language import RequestLanguage
 from app.dashboard.assets import APP_STATIC_URL
+from app.dashboard.language import switch_html
 from app.domain.errors import Forbidden
+from app.i18n import DEFAULT_LANGUAGE, translate_text, translator
 from app.services.accounts.sessions import LoginThrottled, log_in, log_out
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["login"], include_in_schema=False)
 
 
-def page(*, next_url: str = "/map", error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    """The login form; `next_url` is where a successful login goes."""
-    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+def page(
+    *, next_url: str = "/map", error: str | None = None, status_code: int = 200, language: str = DEFAULT_LANGUAGE
+) -> HTMLResponse:
+    """The login form in `language`, with the switch to the other; `next_url` is where a successful login goes."""
+    _ = translator(language)
+    here = "/login" + (f"?next={quote(next_url, safe='')}" if next_url != "/map" else "")
+    message = f'<p class="error" role="alert">{escape(translate_text(language, "login", error))}</p>' if error else ""
     html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Log in · Mine action information system</title>
+<html lang="{escape(language)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(_("Log in"))} · {escape(_("Mine action information system"))}</title>
 <link rel="stylesheet" href="{APP_STATIC_URL}/login.css"></head>
-<body><main>
-<h1>Mine action information system</h1>
-<p>Log in with the account your programme's information manager gave you.</p>
+<body><header>{switch_html(language, here)}</header>
+<main>
+<h1 id="login-title">{escape(_("Mine action information system"))}</h1>
+<p>{escape(_("Log in with the account your programme's information manager gave you."))}</p>
 {message}
-<form method="post" action="/login">
+<form method="post" action="/login" aria-labelledby="login-title">
   <input type="hidden" name="next" value="{escape(next_url)}">
-  <label for="username">Username</label>
+  <label for="username">{escape(_("Username"))}</label>
   <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required autofocus>
-  <label for="password">Password</label>
+  <label for="password">{escape(_("Password"))}</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required>
-  <button type="submit">Log in</button>
+  <button type="submit">{escape(_("Log in"))}</button>
 </form>
 </main></body></html>"""
-    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store", "Content-Language": language}
+    return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
 def _local(url: str | None) -> str:
@@ -78,9 +88,9 @@ def _same_origin(request: Request) -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(next: str | None = None) -> HTMLResponse:
-    """The login form."""
-    return page(next_url=_local(next))
+def login_page(language: RequestLanguage, next: str | None = None) -> HTMLResponse:
+    """The login form, in the language the browser asks for or the switch chose."""
+    return page(next_url=_local(next), language=language)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -88,6 +98,7 @@ def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    language: RequestLanguage,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str | None, Form()] = None,
@@ -97,9 +108,9 @@ def login(
     try:
         done = log_in(session, username, password, hours=settings.session_hours)
     except LoginThrottled as refused:
-        return page(next_url=_local(next), error=refused.detail, status_code=429)
+        return page(next_url=_local(next), error=refused.detail, status_code=429, language=language)
     if done is None:
-        return page(next_url=_local(next), error="Wrong username or password.", status_code=401)
+        return page(next_url=_local(next), error="Wrong username or password.", status_code=401, language=language)
     if previous := request.cookies.get(COOKIE):
         log_out(session, previous)  # one browser, one session: the one it had ends here
     answer = RedirectResponse(_local(next), status_code=303)

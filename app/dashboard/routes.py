@@ -58,16 +58,18 @@ def dashboard(
             bounds=funded_release_extent(session, actor.donor_id) if actor.donor_id is not None else None,
             basemap_url=settings.basemap_url,
             basemap_attribution=settings.basemap_attribution,
+            language=language,
         )
     else:
         page = build_dashboard(
             bounds=area_extent(session),
             basemap_url=settings.basemap_url,
             basemap_attribution=settings.basemap_attribution,
-            choices=filter_choices(session),
+            choices=filter_choices(session, language),
             accidents=allowed(actor, "read.accidents"),
             figures=allowed(actor, "read.figures"),
             language=language,
+            tasking=allowed(actor, "task.create") or allowed(actor, "task.progress"),
         )
     page = for_user(page, actor, csrf=getattr(request.state, "csrf", None), language=language, path="/map")
     return HTMLResponse(page, headers={"Cache-Control": "no-store", "Content-Language": language})

@@ -1,6 +1,7 @@
 """Demo users, one per role, with passwords made afresh each time (there are no default credentials).
 
-The demo donor funds the first demo operator's work, so that its officer has something to read.
+The demo donor officer reads for the first demo donor (app.demo.funding, loaded by `mais seed`); a
+database seeded before the demo had donors gets that donor and one grant here.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Donor, Expenditure, FundingAgreement, Organisation, Task
+from app.demo.funding import DEMO_DONORS
 from app.domain.access import Actor
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.users import create_user, end_access, find_user
 from app.services.records import touch
 
 DEMO_ACTOR = Actor.system("demo-seed")
-DEMO_DONOR = "Demo Humanitarian Fund (synthetic)"
+DEMO_DONOR = DEMO_DONORS[0][0]  # "Demo Humanitarian Fund (synthetic)"
 DEMO_AGREEMENT = "DEMO-GRANT-001"
 # (username, role, organisation acronym); the donor officer also names the demo donor.
 DEMO_USERS = [
@@ -78,15 +80,16 @@ def ensure_demo_users(session: Session) -> list[DemoLogin] | None:
 
 
 def _demo_donor(session: Session, operator_id: int) -> int:
-    """The demo donor and its grant to the first demo operator, funding that operator's unfunded tasks."""
+    """The demo donor; without it (an older seed), it and its grant to the first demo operator, funding its tasks."""
     donor_id = session.scalar(select(Donor.id).where(Donor.name == DEMO_DONOR))
-    if donor_id is None:
-        donor = Donor(
-            name=DEMO_DONOR, acronym="DHF", notes="SYNTHETIC DEMO DATA", created_by="demo-seed", updated_by="demo-seed"
-        )
-        session.add(donor)
-        session.flush()
-        donor_id = donor.id
+    if donor_id is not None:
+        return donor_id  # seeded with its agreements, money and beneficiaries (app.demo.funding)
+    donor = Donor(
+        name=DEMO_DONOR, acronym="DHF", notes="SYNTHETIC DEMO DATA", created_by="demo-seed", updated_by="demo-seed"
+    )
+    session.add(donor)
+    session.flush()
+    donor_id = donor.id
     agreement_id = session.scalar(select(FundingAgreement.id).where(FundingAgreement.reference == DEMO_AGREEMENT))
     if agreement_id is None:
         agreement = FundingAgreement(

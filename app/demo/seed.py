@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.bulk import copy_rows, ewkb
 from app.db.models import HazardousArea, Organisation
 from app.demo.context import load_demo_context
+from app.demo.funding import load_demo_funding
 from app.demo.work import load_demo_work
 from app.domain.errors import Conflict
 from app.services.priorities.ranking import refresh
@@ -38,7 +39,7 @@ def count_areas(session: Session) -> int:
 
 
 def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True, with_context: bool = True) -> int:
-    """Insert demo organisations, `areas` synthetic areas, the work done on them and context layers; one transaction."""
+    """Insert demo organisations, `areas` synthetic areas, the work on them, its funding and context; one commit."""
     loaded = session.scalar(select(func.count()).where(HazardousArea.source == DEMO_SOURCE))
     if loaded:
         raise Conflict(f"demo data is already loaded ({loaded:,} areas with source {DEMO_SOURCE!r})")
@@ -87,6 +88,7 @@ def load_demo(session: Session, *, areas: int, seed: int, with_work: bool = True
             ).all()
         )
         load_demo_work(session, frame, [ids[e] for e in frame["external_id"]], operators, seed=seed, user=DEMO_USER)
+        load_demo_funding(session, seed=seed, user=DEMO_USER)  # donors, agreements, money and people served
     if with_context:
         load_demo_context(session, seed=seed, user=DEMO_USER)
         load_ukraine(session, user=DEMO_USER, if_empty=True)  # the demo's filters and derived codes need them

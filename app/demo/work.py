@@ -8,7 +8,7 @@ from datetime import date
 import geopandas as gpd
 import shapely
 from geoalchemy2.shape import from_shape
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 from sqlalchemy.orm import Session
 
 from app.db.bulk import copy_rows, ewkb
@@ -22,6 +22,7 @@ from app.db.models import (
     task_hazardous_area,
 )
 from app.domain import clock
+from app.domain.vocabulary import QA_TASK_STATUSES, SQL_VALUES
 from gis.area import ellipsoid_area_m2
 from gis.demo.work import DemoWork, PlannedActivity, PlannedRelease, plan_demo_work
 from gis.geometry import polygonal
@@ -62,7 +63,7 @@ FIND_COLUMNS = [
 def load_demo_work(
     session: Session, frame: gpd.GeoDataFrame, area_ids: list[int], operators: list[int], *, seed: int, user: str
 ) -> DemoWork:
-    """Tasks, activities, releases (through the same accounting as the API), finds and accidents.
+    """Tasks (with their status events and monthly progress reports), activities, releases, finds and accidents.
 
     Work runs up to the day of loading, so the dashboard's "this year" figures are never empty.
     """
@@ -72,6 +73,7 @@ def load_demo_work(
     _releases(session, plan, frame, area_ids, activity_ids, user)
     _finds(session, plan, area_ids, activity_ids, user)
     _accidents(session, plan, area_ids, user)
+    _task_history(session, user)
     return plan
 
 
@@ -249,3 +251,62 @@ def _accidents(session: Session, plan: DemoWork, area_ids: list[int], user: str)
     ]
     if victims:
         session.execute(insert(Victim), victims)
+
+
+# A task's record follows its activities: work started on the first one's start, ended with the last one's
+# end; QA a week after completion. Dates are never after today (docs/mine-action.md §4.4).
+TASK_EVENTS_SQL = """
+    INSERT INTO task_event (task_id, from_status, to_status, occurred_on, reason, created_by, created_at)
+    SELECT id, from_status, to_status, occurred_on, 'SYNTHETIC DEMO DATA', :user, now() FROM (
+        SELECT t.id, CAST(:v_assigned AS text) AS from_status, CAST(:v_in_progress AS text) AS to_status,
+               min(a.actual_start) AS occurred_on
+        FROM task t JOIN activity a ON a.task_id = t.id
+        WHERE t.reference LIKE 'DEMO-T-%' AND t.status <> ALL(:not_started) GROUP BY t.id
+        UNION ALL
+        SELECT t.id, CAST(:v_in_progress AS text), CAST(:v_completed AS text), max(a.actual_end)
+        FROM task t JOIN activity a ON a.task_id = t.id
+        WHERE t.reference LIKE 'DEMO-T-%' AND t.status = ANY(:done) GROUP BY t.id
+        UNION ALL
+        SELECT t.id, CAST(:v_completed AS text), t.status, least(max(a.actual_end) + 7, CAST(:today AS date))
+        FROM task t JOIN activity a ON a.task_id = t.id
+        WHERE t.reference LIKE 'DEMO-T-%' AND t.status = ANY(:qa) GROUP BY t.id, t.status
+    ) e WHERE occurred_on IS NOT NULL
+"""
+# One progress report per task and calendar month in which it released land: the m² by kind, the
+# items found, and the activities' team-days shared out by the m² each month holds.
+PROGRESS_SQL = """
+    WITH per_activity AS (SELECT activity_id, sum(area_m2) AS m2 FROM release GROUP BY 1),
+    monthly AS (
+        SELECT a.task_id, date_trunc('month', r.released_on)::date AS month,
+               sum(r.area_m2) FILTER (WHERE r.kind = :v_cancelled) AS cancelled_m2,
+               sum(r.area_m2) FILTER (WHERE r.kind = :v_reduced) AS reduced_m2,
+               sum(r.area_m2) FILTER (WHERE r.kind = :v_cleared) AS cleared_m2,
+               sum(coalesce(a.team_days, 0) * r.area_m2 / nullif(pa.m2, 0)) AS team_days
+        FROM release r JOIN activity a ON a.id = r.activity_id JOIN per_activity pa ON pa.activity_id = a.id
+        JOIN task t ON t.id = a.task_id
+        WHERE t.reference LIKE 'DEMO-T-%'
+        GROUP BY 1, 2),
+    finds AS (
+        SELECT a.task_id, date_trunc('month', d.found_on)::date AS month, sum(d.quantity) AS items
+        FROM device_found d JOIN activity a ON a.id = d.activity_id WHERE a.task_id IS NOT NULL GROUP BY 1, 2)
+    INSERT INTO task_progress_report (task_id, period_start, period_end, cancelled_m2, reduced_m2, cleared_m2,
+                                      items_found, team_days, notes, created_by, created_at)
+    SELECT m.task_id, m.month, least((m.month + interval '1 month - 1 day')::date, CAST(:today AS date)),
+           coalesce(m.cancelled_m2, 0), coalesce(m.reduced_m2, 0), coalesce(m.cleared_m2, 0),
+           coalesce(f.items, 0), round(coalesce(m.team_days, 0)::numeric, 1), 'SYNTHETIC DEMO DATA', :user, now()
+    FROM monthly m LEFT JOIN finds f ON f.task_id = m.task_id AND f.month = m.month
+"""
+
+
+def _task_history(session: Session, user: str) -> None:
+    """Status events and monthly progress reports of the demo tasks, so reports count tasks and team-days."""
+    params = {
+        **SQL_VALUES,
+        "user": user,
+        "today": clock.today(),
+        "not_started": ["draft", "assigned"],
+        "done": ["completed", *QA_TASK_STATUSES],
+        "qa": list(QA_TASK_STATUSES),
+    }
+    session.execute(text(TASK_EVENTS_SQL), params)
+    session.execute(text(PROGRESS_SQL), params)

@@ -92,7 +92,57 @@ def build_report(
     if with_map:
         step("map")
         layers = map_layers(session, flt)
-    return Report(as_of, filters, flt.remaining_by, _headline(tables, beside), tables, layers)
+    recorded = {"releases": sum(r["releases"] for r in released), **_recorded(session, flt, p)}
+    names = _names(session, flt, tables, layers)
+    return Report(as_of, filters, flt.remaining_by, _headline(tables, beside), tables, layers, names, recorded)
+
+
+def _recorded(session: Session, flt: ReportFilter, p: dict[str, Any]) -> dict[str, int]:
+    """How many task events, progress reports, beneficiary and expenditure records lie in the report's scope.
+
+    A figure of 0 with no records under it is "not recorded", which a report must not print as "none".
+    """
+    tasks = "FROM task t LEFT JOIN funding_agreement fa ON fa.id = t.funding_agreement_id"
+    spent = [
+        "fa.deleted_at IS NULL",
+        *scope.funding(flt, org="fa.organisation_id", agreement="fa.id", donor="fa.donor_id"),
+        *scope.period("x.period_start", flt),
+        *scope.period("x.period_end", flt),
+    ]
+    sql = f"""
+        SELECT
+          (SELECT count(*) {tasks} JOIN task_event e ON e.task_id = t.id
+           {scope.where([*_task_conditions(flt), *scope.period("e.occurred_on", flt)])}) AS task_events,
+          (SELECT count(*) {tasks} JOIN task_progress_report pr ON pr.task_id = t.id
+           {scope.where([*_task_conditions(flt), *scope.period("pr.period_end", flt)])}) AS progress_reports,
+          (SELECT count(*) {tasks} JOIN beneficiary_count b ON b.task_id = t.id
+           {scope.where([*_task_conditions(flt), *scope.period("b.recorded_on", flt)])}) AS beneficiary_records,
+          (SELECT count(*) FROM expenditure x JOIN funding_agreement fa ON fa.id = x.funding_agreement_id
+           {scope.where(spent)}) AS expenditure_records
+    """
+    return {k: int(v) for k, v in session.execute(text(sql), p).one()._mapping.items()}
+
+
+def _names(
+    session: Session, flt: ReportFilter, tables: dict[str, list[Row]], layers: dict[str, Any] | None
+) -> dict[str, dict[str, dict[str, str]]]:
+    """What the codes in the report stand for, in English and Ukrainian (admin units, methods, contamination)."""
+    codes = {r["admin_code"] for r in tables["remaining"] if r["admin_code"]}
+    codes |= {c for c in (flt.oblast_code, flt.raion_code, flt.hromada_code) if c}
+    admin = {
+        r.code: {"en": r.name_en or r.name, "uk": r.name}
+        for r in session.execute(
+            text("SELECT code, name, name_en FROM admin_unit WHERE code = ANY(:codes)"),
+            {"codes": sorted(codes)},
+        )
+    }
+    out: dict[str, dict[str, dict[str, str]]] = {"admin": admin}
+    for kind, table in (("method", "method"), ("contamination", "contamination_type")):
+        rows = session.execute(text(f"SELECT code, label, translations FROM {table}"))
+        out[kind] = {
+            r.code: {"en": r.label, **{k: str(v) for k, v in (r.translations or {}).items() if v}} for r in rows
+        }
+    return out
 
 
 def _released(

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import orjson
 
 from app.reporting.render import csv_hxl, pdf, xlsx
 from app.reporting.report import Report
+
+
+class Renderer(Protocol):
+    """Writes a report as bytes, in a language where the format has words (PDF, XLSX); English by default."""
+
+    def __call__(self, report: Report, language: str = "en") -> bytes:
+        """The report's bytes."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -19,10 +27,10 @@ class Format:
     extension: str
     media_type: str
     needs_map: bool
-    render: Callable[[Report], bytes]
+    render: Renderer
 
 
-def _json(report: Report) -> bytes:
+def _json(report: Report, language: str = "en") -> bytes:
     return orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2)
 
 

@@ -21,6 +21,7 @@ from gis.units import METRES_PER_DEGREE
 MAX_FEATURES = 3_000
 CELL_PX = 4
 PAD_PX = 16
+MARKER_PX = 3
 
 
 def map_layers(
@@ -50,7 +51,7 @@ def map_layers(
     sql = f"SELECT layer, n, ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1 FROM ({union}) l"
     p |= {f"layer_{name}": name for name in layers}  # layer names are bound, like every value
     extents = [r for r in session.execute(text(sql), p) if r.n]
-    out: dict[str, Any] = {"width": width, "height": height, "mode": "polygons", "settlements": []}
+    out: dict[str, Any] = {"width": width, "height": height, "mode": "polygons", "settlements": [], "boundaries": []}
     out["polygons"] = {name: [] for name in layers}
     if not extents:
         return {**out, "metres_per_px": None}
@@ -67,12 +68,20 @@ def map_layers(
     params = {**p, **affine, "cell": CELL_PX}
     out["metres_per_px"] = METRES_PER_DEGREE / s
     if max(r.n for r in extents) <= max_features:
+        out["markers"] = {name: [] for name in layers}
         for name, (geom, _, source) in layers.items():
+            # Land smaller than MARKER_PX on the page gets a marker at its centre too: a speck is no map.
             sql = f"""
-                SELECT ST_AsSVG(ST_SimplifyPreserveTopology(ST_Affine({geom}, :a, 0, 0, :e, :xoff, :yoff), 0.3), 0, 1)
-                {source} ORDER BY 1
+                SELECT ST_AsSVG(ST_SimplifyPreserveTopology(px, 0.3), 0, 1) AS path,
+                       greatest(ST_XMax(px) - ST_XMin(px), ST_YMax(px) - ST_YMin(px)) < :marker AS small,
+                       (ST_XMin(px) + ST_XMax(px)) / 2 AS x, -(ST_YMin(px) + ST_YMax(px)) / 2 AS y
+                FROM (SELECT ST_Affine({geom}, :a, 0, 0, :e, :xoff, :yoff) AS px {source}) g ORDER BY 1
             """
-            out["polygons"][name] = [path for (path,) in session.execute(text(sql), params) if path]
+            for row in session.execute(text(sql), {**params, "marker": MARKER_PX}):
+                if row.path:
+                    out["polygons"][name].append(row.path)
+                if row.small:
+                    out["markers"][name].append((round(row.x, 1), round(row.y, 1)))
     else:
         out["mode"], out["cell"], out["cells"] = "grid", CELL_PX, _grid(session, layers, params)
     towns = session.execute(
@@ -85,7 +94,36 @@ def map_layers(
         {**affine, "x0": x0, "y0": y0, "x1": x1, "y1": y1},
     )
     out["settlements"] = [dict(t._mapping) for t in towns]
+    out["boundaries"] = _boundaries(session, affine, (x0, y0, x1, y1))
     return out
+
+
+def _boundaries(
+    session: Session, affine: dict[str, float], box: tuple[float, float, float, float]
+) -> list[dict[str, Any]]:
+    """Outlines of the oblasts the map shows (and of their raions on a map smaller than about two degrees).
+
+    Clipped to the map and simplified to half a pixel, with a label point inside each unit's visible
+    part and its name in both languages; nothing when no admin units are loaded.
+    """
+    x0, y0, x1, y1 = box
+    levels = [1, 2] if max(x1 - x0, y1 - y0) < 2 else [1]
+    sql = """
+        WITH clipped AS (
+            SELECT level, code, name, name_en, ST_ClipByBox2D(geom, ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)) AS g,
+                   ST_Intersection(ST_Boundary(geom), ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)) AS outline
+            FROM admin_unit
+            WHERE level = ANY(:levels) AND geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326))
+        SELECT level, code, name, name_en,
+               ST_AsSVG(ST_SimplifyPreserveTopology(ST_Affine(outline, :a, 0, 0, :e, :xoff, :yoff), 0.5), 0, 1)
+                 AS path,
+               ST_X(ST_PointOnSurface(g)) * :a + :xoff AS x, -(ST_Y(ST_PointOnSurface(g)) * :e + :yoff) AS y,
+               ST_Area(g) AS size
+        FROM clipped WHERE NOT ST_IsEmpty(g) AND ST_Dimension(g) = 2
+        ORDER BY level DESC, code
+    """
+    params = {**affine, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "levels": levels}
+    return [dict(r._mapping) for r in session.execute(text(sql), params) if r.path]
 
 
 def _grid(

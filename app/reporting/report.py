@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,19 @@ class Report:
     headline: dict[str, Any]  # the figures a reader looks at first, each a sum over one table
     tables: dict[str, list[Row]]  # every table of app.reporting.render.tables.TABLES, by name
     map: MapLayers | None = None  # only when an output draws it (the PDF)
+    # What codes stand for, in each language: {"admin": {code: {"en": …, "uk": …}}, "method": …, "contamination": …}
+    names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    # How many records of each kind the figures rest on: a 0 beside none is "not recorded", not "none"
+    recorded: dict[str, int] = field(default_factory=dict)
+
+    def name(self, kind: str, code: str | None, language: str) -> str:
+        """What `code` of `kind` is called in `language`: the label, its translation, or the code when unknown."""
+        if code is None or code == "":
+            return ""
+        known = self.names.get(kind, {}).get(code)
+        if not known:
+            return code
+        return known.get(language) or known.get("en") or code
 
     def as_json(self) -> dict[str, Any]:
         """The report as the JSON output and `/api/v1/reports/donor` give it (no map)."""
@@ -32,4 +45,5 @@ class Report:
             "remaining_by": self.remaining_by,
             "headline": self.headline,
             "tables": self.tables,
+            "recorded": self.recorded,
         }

@@ -160,8 +160,9 @@ class LookupEntry(BaseModel):
     """One row of a lookup list."""
 
     code: str
-    label: str
+    label: str  # in English
     kind: str | None = None
+    translations: dict[str, str] = Field(default_factory=dict, examples=[{"uk": "Протипіхотна міна"}])
 
 
 class StatusChange(StrictModel):

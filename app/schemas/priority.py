@@ -62,11 +62,23 @@ class RankedArea(BaseModel):
     classification: str
     status: str
     oblast_code: str | None
+    raion_code: str | None = None
+    hromada_code: str | None = None
+    contamination_types: list[str] = Field(default_factory=list)
     remaining_area_m2: float
     score: float
     contributions: dict[str, float]
     inputs: dict[str, float]
     gated: str | None
+    facts: dict[str, float] | None = Field(
+        None, description="reasons in units: people within the reach, casualties, farmland ha, cost USD (JSON only)"
+    )
+    active_tasks: list[dict[str, Any]] | None = Field(None, description="active tasks on the area and their operator")
+    other_operator_task: bool | None = Field(
+        None, description="an active task of an organisation other than the caller's (any, for non-operators)"
+    )
+    place: str | None = Field(None, description="hromada, raion, oblast by name, in the request's language")
+    contamination: list[str] | None = Field(None, description="contamination types as labels")
 
 
 class Ranking(BaseModel):

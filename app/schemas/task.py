@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -76,3 +76,28 @@ class ProgressSummary(BaseModel):
     cleared_m2: float
     items_found: int
     team_days: float
+
+
+class TaskOverlap(BaseModel):
+    """An active task the new one would overlap, with the overlap in m² by ST_Area(geography)."""
+
+    task_id: int
+    reference: str
+    status: TaskStatus
+    organisation_id: int
+    organisation: str
+    overlap_m2: float = Field(description="m² of the overlap, ST_Area(geography) as deconfliction measures it")
+
+
+class TaskCheck(BaseModel):
+    """What saving a task would do, answered without writing anything (docs/tasking.md)."""
+
+    outcome: Literal["clear", "warned", "refused"] = Field(
+        description="clear: no overlap; warned: saved, the overlap recorded (override) or checked on assignment "
+        "(draft); refused: saving would be a 409"
+    )
+    reason: str
+    conflicts: list[TaskOverlap]
+    hazardous_area_ids: list[int]
+    area_m2: float = Field(description="m² of the ground the task would cover, on the ellipsoid as stored")
+    geometry: dict[str, Any] = Field(description="The ground the task would cover: the areas' remaining land, clipped")

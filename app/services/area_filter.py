@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import BindParameter
 
 from app.db.models import HazardousArea, QualityFlag, Task, task_hazardous_area
+from app.domain.vocabulary import ACTIVE_TASK_STATUSES
 from app.services.sql import sql_text
 
 AREAS = HazardousArea.__table__
@@ -59,6 +60,9 @@ class AreaFilter:
     reported_to: date | None = None
     updated_since: datetime | None = None
     quality: list[str] = field(default_factory=list)
+    # Areas with an active task (assigned, in progress, suspended) of an organisation other than this
+    # one; 0: of any organisation (docs/dashboard.md, "active task of another operator").
+    active_task_not_of: int | None = None
 
     def is_empty(self) -> bool:
         """True when no filter is set."""
@@ -92,6 +96,15 @@ def area_condition(flt: AreaFilter, area: FromClause = AREAS) -> ColumnElement[b
             .where(task.c.organisation_id == org, task.c.deleted_at.is_(None))
         )
         conditions.append(or_(h.reporting_organisation_id == org, h.id.in_(tasked)))
+    if flt.active_task_not_of is not None:
+        link, task = task_hazardous_area.alias("f_alink"), TASKS.alias("f_atask")
+        busy = select(link.c.hazardous_area_id).join(task, task.c.id == link.c.task_id)
+        busy = busy.where(
+            task.c.deleted_at.is_(None),
+            task.c.status == any_(cast(bindparam("f_active", list(ACTIVE_TASK_STATUSES)), ARRAY(Text))),
+            task.c.organisation_id != bindparam("f_not_of", flt.active_task_not_of),
+        )
+        conditions.append(h.id.in_(busy))
     if flt.reported_from:
         conditions.append(h.reported_on >= bindparam("f_reported_from", flt.reported_from))
     if flt.reported_to:

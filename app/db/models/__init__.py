@@ -4,6 +4,7 @@ from app.db.models.account import ApiToken, LoginSession, User
 from app.db.models.admin_unit import AdminUnit
 from app.db.models.audit import AuditChange, AuditEntry
 from app.db.models.base import Base, Created, Lookup, Recorded
+from app.db.models.basemap_feature import BasemapFeature
 from app.db.models.context import ContextFeature, ContextLayer, Settlement
 from app.db.models.finds import Accident, DeviceFound, Victim, VictimIdentity
 from app.db.models.funding import BeneficiaryCount, Donor, Expenditure, FundingAgreement
@@ -31,6 +32,7 @@ __all__ = [
     "AuditChange",
     "AuditEntry",
     "Base",
+    "BasemapFeature",
     "BeneficiaryCount",
     "BlockageType",
     "ContaminationType",

@@ -31,8 +31,8 @@ def table_csv(report: Report, name: str) -> str:
     return out.getvalue()
 
 
-def csv_zip(report: Report) -> bytes:
-    """Every table as its own CSV file in one ZIP archive."""
+def csv_zip(report: Report, language: str = "en") -> bytes:
+    """Every table as its own CSV file in one ZIP archive (English headers and codes: data exchange, HXL)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in TABLES:

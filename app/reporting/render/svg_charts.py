@@ -38,16 +38,22 @@ def stacked_columns(
     series: Sequence[tuple[str, Sequence[float], str]],
     *,
     title: str,
+    y_title: str = "",
     width: int = 680,
     height: int = 260,
 ) -> str:
-    """Columns per category with the series (name, values, colour) stacked, a y axis and a legend."""
+    """Columns per category with the series (name, values, colour) stacked, a titled y axis and a legend."""
     left, right, top, bottom = 60, 10, 30, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, values, _ in series) for i in range(len(categories))]
     top_value = nice_max(max(totals, default=0))
     parts = [_frame(width, height, title)]
     parts += _y_axis(left, top, plot_w, plot_h, top_value)
+    if y_title:
+        parts.append(
+            f'<text transform="translate(12 {top + plot_h / 2:.1f}) rotate(-90)" font-size="9" text-anchor="middle" '
+            f"{FONT}>{escape(y_title)}</text>"
+        )
     slot = plot_w / max(len(categories), 1)
     bar = min(slot * 0.7, 48)
     every = math.ceil(len(categories) / 12)  # at most a dozen labels, so that they never overlap

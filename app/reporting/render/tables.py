@@ -171,7 +171,7 @@ TABLES: dict[str, Table] = {
             "agreements",
             "Funding agreements",
             (
-                Column("reference", "Reference", "#activity+code+x_agreement"),
+                Column("reference", "Agreement reference", "#activity+code+x_agreement"),
                 Column("donor", "Donor", "#org+funder"),
                 Column("organisation", "Organisation", "#org+impl"),
                 Column("currency", "Currency", "#currency"),
@@ -184,6 +184,9 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+# Columns that only machines need: a human format shows the name in the column beside them instead.
+MACHINE_ONLY = frozenset({("items", "label")})
 
 HEADLINE = {
     "released_m2": ("Land released", "m²"),

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import mgrs
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.db.models import PriorityScenario
 from app.domain import clock
 from app.domain.access import Actor, allowed, require
 from app.domain.vocabulary import RELEASE_KINDS, SQL_VALUES, DeviceFate
+from app.i18n import DEFAULT_LANGUAGE
 from app.services.area_filter import AreaFilter, area_where
+from app.services.dashboard.labels import label_rows, lookup_labels
+from app.services.priorities import ranking as priorities
 from app.services.registry.admin_units import admin_choices
 from app.services.registry.hazardous_areas import get_area
+from app.services.registry.place_names import named_choices, named_features
 from app.services.registry.quality import LIVE_AREAS, QUALITY_SQL_VALUES, counted_twice_sql
+from app.services.registry.timeline import timeline
 
 # Items whose fate ends the threat on the spot or by removal for demolition.
 DESTROYED_FATES: tuple[DeviceFate, ...] = ("destroyed_in_situ", "removed")
@@ -63,7 +71,8 @@ def headline(session: Session, flt: AreaFilter, *, today: date | None = None) ->
 
 DETAIL_SQL = {
     "tasks": """
-        SELECT t.id, t.reference, t.status, t.team, o.name AS organisation, t.planned_start, t.planned_end
+        SELECT t.id, t.reference, t.status, t.team, t.organisation_id, o.name AS organisation, o.acronym,
+               t.status = ANY(:active_task_statuses) AS active, t.planned_start, t.planned_end
         FROM task t JOIN task_hazardous_area ta ON ta.task_id = t.id JOIN organisation o ON o.id = t.organisation_id
         WHERE ta.hazardous_area_id = :id AND t.deleted_at IS NULL ORDER BY t.planned_start NULLS LAST, t.id""",
     "finds": """
@@ -78,6 +87,9 @@ DETAIL_SQL = {
     "bounds": """
         SELECT ST_XMin(geom) AS west, ST_YMin(geom) AS south, ST_XMax(geom) AS east, ST_YMax(geom) AS north
         FROM hazardous_area WHERE id = :id""",
+    # A point inside the area (not its centroid, which a crescent's may miss): where a team drives to.
+    "point": """SELECT ST_Y(p) AS lat, ST_X(p) AS lon FROM (SELECT ST_PointOnSurface(geom) AS p
+                FROM hazardous_area WHERE id = :id) q""",
 }
 AREA_FIELDS = (
     "id",
@@ -100,16 +112,40 @@ AREA_FIELDS = (
 )
 
 
-def area_details(session: Session, area_id: int, *, actor: Actor) -> dict[str, Any]:
+def area_details(
+    session: Session,
+    area_id: int,
+    *,
+    actor: Actor,
+    language: str = DEFAULT_LANGUAGE,
+    scenario: PriorityScenario | None = None,
+    flt: AreaFilter | None = None,
+) -> dict[str, Any]:
     """An area's key attributes and m² by kind, its tasks, finds by category and accident counts.
 
     Finds and accidents are left out (empty, null) for readers who may not read them (public reading).
+    Names instead of codes (`place`, `contamination`), a point inside it in decimal degrees and MGRS
+    (`coordinates`), its history (`history`, in `language`), and with a `scenario` its place in the
+    ranking under `flt` with the reasons in units (`priority`, null when the area is not scored).
     """
     require(actor, "read.registry")
     area = get_area(session, area_id)  # 404/410 for unknown or deleted areas
     params = {**SQL_VALUES, "id": area_id, "destroyed": list(DESTROYED_FATES)}
     details: dict[str, Any] = {name: area[name] for name in AREA_FIELDS}
+    label_rows(session, [details], language)
+    lat, lon = session.execute(text(DETAIL_SQL["point"]), params).one()
+    details["coordinates"] = {"lat": round(lat, 6), "lon": round(lon, 6), "mgrs": mgrs_reference(lat, lon)}
     details["tasks"] = [dict(r) for r in session.execute(text(DETAIL_SQL["tasks"]), params).mappings()]
+    viewer = priorities.viewer_organisation(actor)
+    details["other_operator_task"] = any(t["active"] and t["organisation_id"] != viewer for t in details["tasks"])
+    details["priority"] = None
+    if scenario is not None:
+        ranked = priorities.area_rank(session, scenario, flt or AreaFilter(), area_id)
+        if ranked is not None:
+            priorities.explain(session, scenario, [ranked], viewer_organisation=viewer)
+            ranked["scenario"], ranked["scenario_version"] = scenario.name, scenario.version
+            details["priority"] = ranked
+    details["history"] = timeline(session, area_id, actor=actor, language=language)["entries"]
     details["finds"] = []
     if allowed(actor, "read.finds"):
         details["finds"] = [dict(r) for r in session.execute(text(DETAIL_SQL["finds"]), params).mappings()]
@@ -121,16 +157,38 @@ def area_details(session: Session, area_id: int, *, actor: Actor) -> dict[str, A
     return details
 
 
+def mgrs_reference(lat: float, lon: float) -> str:
+    """The MGRS reference to 1 m, spaced as printed on maps: `37U CR 01454 41196`."""
+    plain = str(mgrs.MGRS().toMGRS(lat, lon, MGRSPrecision=5))
+    return f"{plain[:-15]} {plain[-15:-10]} {plain[-10:-5]} {plain[-5:]}"
+
+
+# Accidents newest first; `victims` counts people, never names them. The area filter applies through
+# space for admin units (inside the loaded unit's boundary, else near an area of that unit) and
+# through the accident's area for the attributes of areas (status, classification, operator…).
 ACCIDENT_POINTS_SQL = """
     SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
         'type', 'Feature', 'id', a.id,
         'geometry', ST_AsGeoJSON(a.geom, 5)::json,
         'properties', json_build_object('id', a.id, 'occurred_on', a.occurred_on, 'type', a.type,
+                                        'hazardous_area_id', a.hazardous_area_id,
+                                        'deaths', (SELECT count(*) FROM victim v WHERE v.accident_id = a.id
+                                                   AND v.outcome = :v_killed),
                                         'victims', (SELECT count(*) FROM victim v WHERE v.accident_id = a.id))
-    ) ORDER BY a.id), '[]'::json))::text
+    ) ORDER BY a.occurred_on DESC NULLS LAST, a.id), '[]'::json))::text
     FROM accident a WHERE a.deleted_at IS NULL
       AND (CAST(:since AS date) IS NULL OR a.occurred_on >= :since)
+      AND (CAST(:until AS date) IS NULL OR a.occurred_on <= :until){unit}{areas}
 """
+# Inside the narrowest chosen unit's boundary when it is loaded; else inside an area that carries the code.
+ACCIDENT_IN_UNIT = """
+      AND (CASE WHEN EXISTS (SELECT 1 FROM admin_unit u WHERE u.code = :unit_code)
+           THEN EXISTS (SELECT 1 FROM admin_unit u WHERE u.code = :unit_code AND ST_Intersects(u.geom, a.geom))
+           ELSE EXISTS (SELECT 1 FROM hazardous_area ua WHERE ua.deleted_at IS NULL
+                        AND :unit_code IN (ua.oblast_code, ua.raion_code, ua.hromada_code)
+                        AND ST_DWithin(ua.geom, a.geom, 0.01)) END)"""
+ACCIDENT_OF_AREA = """
+      AND EXISTS (SELECT 1 FROM hazardous_area h WHERE h.id = a.hazardous_area_id AND h.deleted_at IS NULL{where})"""
 
 
 SETTLEMENT_POINTS_SQL = """
@@ -142,14 +200,35 @@ SETTLEMENT_POINTS_SQL = """
 """
 
 
-def settlement_points(session: Session) -> str:
-    """The settlement layer (name, population) as GeoJSON text."""
-    return str(session.execute(text(SETTLEMENT_POINTS_SQL)).scalar_one())
+def settlement_points(session: Session, language: str | None = None) -> str:
+    """The settlement layer (name, population) as GeoJSON text; given a `language`, the names are in it."""
+    collection = str(session.execute(text(SETTLEMENT_POINTS_SQL)).scalar_one())
+    return named_features(collection, language) if language else collection
 
 
-def accident_points(session: Session, *, since: date | None) -> str:
-    """Live accidents as GeoJSON text (date, type, number of victims; nothing about the people)."""
-    return str(session.execute(text(ACCIDENT_POINTS_SQL), {"since": since}).scalar_one())
+def accident_points(
+    session: Session,
+    *,
+    since: date | None,
+    until: date | None = None,
+    flt: AreaFilter | None = None,
+) -> str:
+    """Live accidents as GeoJSON text (date, type, number of victims; nothing about the people).
+
+    `flt` selects by admin unit through space and by the other area attributes through the
+    accident's area (an accident linked to no area then drops out); bbox and dates of areas are ignored.
+    """
+    flt = flt or AreaFilter()
+    params: dict[str, Any] = {**SQL_VALUES, "since": since, "until": until}
+    unit_code = flt.hromada_code or flt.raion_code or flt.oblast_code
+    unit = ACCIDENT_IN_UNIT if unit_code else ""
+    params["unit_code"] = unit_code
+    attributes = replace(flt, oblast_code=None, raion_code=None, hromada_code=None, bbox=None)
+    attributes = replace(attributes, reported_from=None, reported_to=None)
+    where, filter_params = area_where(attributes, "h")
+    params.update(filter_params)
+    areas = ACCIDENT_OF_AREA.format(where=where) if where else ""
+    return str(session.execute(text(ACCIDENT_POINTS_SQL.format(unit=unit, areas=areas)), params).scalar_one())
 
 
 # Distinct admin codes by walking the column's index (one probe per code) rather than reading every
@@ -175,12 +254,12 @@ CHOICES_SQL = {
 ADMIN_CHOICES = {1: "oblasts", 2: "raions", 3: "hromadas"}
 
 
-def filter_choices(session: Session) -> dict[str, list[Any]]:
+def filter_choices(session: Session, language: str | None = None) -> dict[str, list[Any]]:
     """Values the filter form offers: admin units, operators, contamination types, scenarios.
 
     Admin units are the loaded ones (`admin_unit`, by name; `admin_names` holds [code, name] pairs),
     then any other code recorded on areas; at a level without loaded boundaries, the codes of
-    recorded areas.
+    recorded areas. Given a `language`, names and labels are in it (services.registry.place_names).
     """
     choices: dict[str, list[Any]] = {}
     for name, sql in CHOICES_SQL.items():
@@ -194,4 +273,6 @@ def filter_choices(session: Session) -> dict[str, list[Any]]:
             choices[key] = loaded + [code for code in choices[key] if code not in known]
     if units:
         choices["admin_names"] = [[code, name] for level in sorted(units) for code, name in units[level]]
-    return choices
+    # The lookup lists' labels in the page's language (dashboard.js labels finds, types… with them).
+    choices["lookups"] = lookup_labels(session, language or DEFAULT_LANGUAGE)  # type: ignore[assignment]
+    return named_choices(session, choices, language) if language else choices

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.bulk import copy_keyed_float_rows
 from app.db.models import PriorityRun, PriorityScenario
 from app.domain import clock
-from app.domain.access import Actor, require
+from app.domain.access import SCOPED_ROLES, Actor, require
 from app.domain.vocabulary import LIVE_AREA_STATUSES, MONTH_KNOWN, SQL_VALUES
 from app.services.area_filter import AreaFilter, area_where
 from app.services.priorities.scenarios import current_version, live_scenarios
@@ -157,7 +157,8 @@ def ranking(
             LIMIT :limit OFFSET :offset
         )
         SELECT p.rank, p.national_rank, p.hazardous_area_id, h.national_id, h.name, h.classification, h.status,
-               h.oblast_code, h.remaining_area_m2, s.score, s.contributions, s.inputs, s.gated, r.criteria, p.total
+               h.oblast_code, h.raion_code, h.hromada_code, h.contamination_types,
+               h.remaining_area_m2, s.score, s.contributions, s.inputs, s.gated, r.criteria, p.total
         FROM page p
         JOIN hazardous_area h ON h.id = p.hazardous_area_id
         JOIN priority_score s ON s.run_id = p.run_id AND s.hazardous_area_id = p.hazardous_area_id
@@ -181,6 +182,133 @@ def ranking(
             ).scalar_one()
         )
     return rows, int(total)
+
+
+# The reasons of a page of the ranking in real units: people living within the population reach,
+# people killed or injured within the accident reach in the last `older_months`, and who has an
+# active task there. Box tests first (degrees, widened generously), then exact metres.
+FACTS_SQL = """
+    SELECT h.id,
+        (SELECT coalesce(sum(s.population), 0) FROM settlement s
+         WHERE s.deleted_at IS NULL AND s.geom && ST_Expand(h.remaining_geom, :pop_deg)
+           AND ST_DWithin(s.geom::geography, h.remaining_geom::geography, :pop_m)) AS people,
+        (SELECT count(v.id) FROM accident a JOIN victim v ON v.accident_id = a.id
+         WHERE a.deleted_at IS NULL AND a.occurred_on >= :since AND a.occurred_on_precision = ANY(:month_known)
+           AND a.geom && ST_Expand(h.remaining_geom, :acc_deg)
+           AND ST_DWithin(a.geom::geography, h.remaining_geom::geography, :acc_m)) AS casualties
+    FROM hazardous_area h WHERE h.id = ANY(:ids)
+"""
+ACTIVE_TASKS_SQL = """
+    SELECT ta.hazardous_area_id, t.id, t.reference, t.status, t.organisation_id, o.name AS organisation,
+           o.acronym
+    FROM task t JOIN task_hazardous_area ta ON ta.task_id = t.id JOIN organisation o ON o.id = t.organisation_id
+    WHERE ta.hazardous_area_id = ANY(:ids) AND t.deleted_at IS NULL AND t.status = ANY(:active_task_statuses)
+    ORDER BY ta.hazardous_area_id, t.id
+"""
+
+
+def area_rank(session: Session, scenario: PriorityScenario, flt: AreaFilter, area_id: int) -> dict[str, Any] | None:
+    """One area's place in the ranking: score, contributions, gate, national rank and rank within `flt`.
+
+    None when the scenario has no current score for the area (closed, or never scored). `rank` is
+    None when the filter does not select the area. Any area can be looked up, not only a listed page.
+    """
+    where, params = area_where(flt, "h")
+    params.update({"scenario": scenario.id, "id": area_id})
+    query = f"""
+        WITH national AS (
+            SELECT c.hazardous_area_id, c.run_id, s.score, s.gated,
+                   row_number() OVER (ORDER BY s.gated IS NOT NULL, s.score DESC, c.hazardous_area_id) AS national_rank
+            FROM priority_current c
+            JOIN priority_score s ON s.run_id = c.run_id AND s.hazardous_area_id = c.hazardous_area_id
+            WHERE c.scenario_id = :scenario
+        ),
+        me AS (SELECT * FROM national WHERE hazardous_area_id = :id)
+        SELECT me.national_rank, me.score, me.gated, s.contributions, s.inputs, r.criteria,
+               (SELECT count(*) FROM national n JOIN hazardous_area h ON h.id = n.hazardous_area_id
+                WHERE n.national_rank <= me.national_rank{where}) AS rank,
+               EXISTS (SELECT 1 FROM hazardous_area h WHERE h.id = :id{where}) AS selected
+        FROM me
+        JOIN priority_score s ON s.run_id = me.run_id AND s.hazardous_area_id = me.hazardous_area_id
+        JOIN priority_run r ON r.id = me.run_id
+    """
+    row = session.execute(text(query), params).mappings().first()
+    if row is None:
+        return None
+    names = row["criteria"]
+    return {
+        "hazardous_area_id": area_id,
+        "rank": int(row["rank"]) if row["selected"] else None,
+        "national_rank": int(row["national_rank"]),
+        "score": row["score"],
+        "gated": row["gated"],
+        "contributions": dict(zip(names, row["contributions"], strict=True)),
+        "inputs": dict(zip(names, row["inputs"], strict=True)),
+    }
+
+
+def viewer_organisation(actor: Actor) -> int:
+    """Whose tasks are "another operator's" for this viewer: all but its own for an operator; all (0) otherwise.
+
+    An admin, coordinator or viewer works for the authority that tasks operators, not for one of them,
+    so any operator's active task is another's for them (docs/dashboard.md).
+    """
+    return (actor.organisation_id or 0) if actor.role in SCOPED_ROLES else 0
+
+
+def explain(
+    session: Session,
+    scenario: PriorityScenario,
+    rows: list[dict[str, Any]],
+    *,
+    viewer_organisation: int,
+    today: date | None = None,
+) -> None:
+    """Add to each ranked row its reasons in units (`facts`), its active tasks and `other_operator_task`.
+
+    `other_operator_task`: an active task of an organisation other than `viewer_organisation`
+    (0: of any organisation; docs/dashboard.md).
+    """
+    if not rows:
+        return
+    ids = [r["hazardous_area_id"] for r in rows]
+    p = Parameters.from_dict(current_version(session, scenario).parameters)
+    today = today or clock.today()
+    since = date.fromordinal(today.toordinal() - int(p.older_months * 30.4375))
+    facts = {
+        r.id: r
+        for r in session.execute(
+            text(FACTS_SQL),
+            {
+                "ids": ids,
+                "pop_m": p.population_reach_m,
+                "pop_deg": p.population_reach_m / MIN_METRES_PER_DEGREE,
+                "acc_m": p.accident_reach_m,
+                "acc_deg": p.accident_reach_m / MIN_METRES_PER_DEGREE,
+                "since": since,
+                "month_known": list(MONTH_KNOWN),
+            },
+        )
+    }
+    tasks: dict[int, list[dict[str, Any]]] = {}
+    for t in session.execute(text(ACTIVE_TASKS_SQL), {**SQL_VALUES, "ids": ids}).mappings():
+        task = dict(t)
+        tasks.setdefault(task.pop("hazardous_area_id"), []).append(task)
+    for row in rows:
+        inputs, fact = row["inputs"], facts.get(row["hazardous_area_id"])
+        row["facts"] = {
+            "people": int(fact.people) if fact else 0,
+            "people_reach_km": p.population_reach_m / 1000,
+            "casualties": int(fact.casualties) if fact else 0,
+            "casualty_months": p.older_months,
+            "casualty_reach_km": p.accident_reach_m / 1000,
+            "farmland_ha": round(inputs.get("farmland", 0.0) / 10_000, 2),
+            "roads_m": round(inputs.get("roads", 0.0)),
+            "returnees": round(inputs.get("returns", 0.0)),
+            "cost_usd": round(inputs.get("feasibility", 0.0)),
+        }
+        row["active_tasks"] = tasks.get(row["hazardous_area_id"], [])
+        row["other_operator_task"] = any(t["organisation_id"] != viewer_organisation for t in row["active_tasks"])
 
 
 def computed_at(session: Session, scenario: PriorityScenario) -> Any:

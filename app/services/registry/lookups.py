@@ -1,13 +1,14 @@
-"""Lookup lists that programmes tailor (contamination types, evidence, blockages)."""
+"""Lookup lists that programmes tailor (contamination types, evidence, blockages), and their labels per language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import BlockageType, ContaminationType, EvidenceType, Lookup, Method
+from app.db.models import BlockageType, ContaminationType, ContextLayer, EvidenceType, Lookup, Method
 from app.domain.errors import Invalid
 
 LOOKUPS: dict[str, type[Lookup]] = {
@@ -16,14 +17,39 @@ LOOKUPS: dict[str, type[Lookup]] = {
     "blockages": BlockageType,
     "methods": Method,
 }
+# Listed with the others (GET /api/v1/lookups) but checked where layers are loaded (services.priorities.context).
+LISTED: dict[str, type[Lookup]] = {**LOOKUPS, "context_layers": ContextLayer}
 
 
-def list_lookups(session: Session) -> dict[str, list[dict[str, str | None]]]:
-    """Every lookup list, ordered as the programme configured it."""
-    out: dict[str, list[dict[str, str | None]]] = {}
-    for field, model in LOOKUPS.items():
+def label_of(row: Lookup | Mapping[str, Any], language: str) -> str:
+    """A lookup row's label in `language`: its translation if it has one, else its English label, else its code.
+
+    `row` is a model instance or a dict with `label` and `translations` (as `list_lookups` gives them).
+    """
+    if isinstance(row, Mapping):
+        label, translations, code = row.get("label"), row.get("translations") or {}, row.get("code")
+    else:
+        label, translations, code = row.label, row.translations or {}, row.code
+    return str(translations.get(language) or label or code or "")
+
+
+def lookup_labels(session: Session, language: str) -> dict[str, dict[str, str]]:
+    """{list: {code: label}} of every lookup list in `language` (for pages, reports and exports)."""
+    return {
+        field: {str(entry["code"]): label_of(entry, language) for entry in entries}
+        for field, entries in list_lookups(session).items()
+    }
+
+
+def list_lookups(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Every lookup list, ordered as the programme configured it, each row with its labels in other languages."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for field, model in LISTED.items():
         rows = session.scalars(select(model).order_by(model.sort_order, model.code))
-        out[field] = [{"code": r.code, "label": r.label, "kind": getattr(r, "kind", None)} for r in rows]
+        out[field] = [
+            {"code": r.code, "label": r.label, "kind": getattr(r, "kind", None), "translations": r.translations or {}}
+            for r in rows
+        ]
     return out
 
 

@@ -21,19 +21,34 @@ from app.db.models import (
     task_hazardous_area,
 )
 from app.domain.access import Actor, allowed, require
+from app.domain.labels import vocabulary_label
+from app.i18n import DEFAULT_LANGUAGE, format_number, translator
 from app.services.records import require_live
+from app.services.registry.lookups import lookup_labels
 
 # Same-day events read in the order work happens.
 ORDER = ["reported", "classification", "task", "activity_started", "release", "device_found", "accident"]
 ORDER += ["status", "activity_completed"]
 
 
-def timeline(session: Session, area_id: int, *, actor: Actor) -> dict[str, Any]:
+def timeline(session: Session, area_id: int, *, actor: Actor, language: str | None = None) -> dict[str, Any]:
     """Report, tasks, activities, releases, finds, accidents and status changes of one area.
 
     Finds and accidents are listed only for those who may read them (not anonymous public readers).
+    With a `language`, summaries are written in it with labels rather than codes (the dashboard's
+    details card); without, they keep the codes (the API's readers match on them).
     """
     require(actor, "read.registry")
+    _ = translator(language or DEFAULT_LANGUAGE)
+    labels = lookup_labels(session, language) if language else {"methods": {}, "contamination_types": {}}
+
+    def word(kind: str, code: str) -> str:
+        """A vocabulary value in words (app/domain/labels.py); the code itself for the API's readers."""
+        return code if language is None else vocabulary_label(kind, code, language)
+
+    def m2(value: float) -> str:
+        return format_number(value, language or DEFAULT_LANGUAGE)
+
     area = require_live(session.get(HazardousArea, area_id), f"hazardous area {area_id}")
     steps: list[tuple[date, str, str, dict[str, Any], float]] = []  # date, event, summary, ref, m² released
 
@@ -44,16 +59,23 @@ def timeline(session: Session, area_id: int, *, actor: Actor) -> dict[str, Any]:
     add(
         area.reported_on or area.created_at.date(),
         "reported",
-        f"{area.classification} reported by "
-        f"{area.reporting_source or 'unknown source'}: {area.original_area_m2:,.0f} m²",
+        _("{classification} reported by {source}: {m2} m²").format(
+            classification=word("classification", area.classification),
+            source=area.reporting_source or _("unknown source"),
+            m2=m2(area.original_area_m2),
+        ),
     )
-    _tasks(session, area_id, add)
-    _activities(session, area_id, add)
+    _tasks(session, area_id, add, _, word)
+    _activities(session, area_id, add, _, word)
     for r in session.scalars(select(Release).where(Release.hazardous_area_id == area_id)):
         add(
             r.released_on,
             "release",
-            f"{r.area_m2:,.0f} m² {r.kind} ({r.method})",
+            _("{m2} m² {kind} ({method})").format(
+                m2=m2(r.area_m2),
+                kind=word("release_kind", r.kind).lower(),
+                method=labels["methods"].get(r.method, r.method),
+            ),
             r.area_m2,
             release_id=r.id,
             activity_id=r.activity_id,
@@ -64,16 +86,25 @@ def timeline(session: Session, area_id: int, *, actor: Actor) -> dict[str, Any]:
         add(
             d.found_on,
             "device_found",
-            f"{d.quantity} × {d.category}{f' ({d.model})' if d.model else ''}, {d.fate.replace('_', ' ')}",
+            f"{d.quantity} × {labels['contamination_types'].get(d.category, d.category)}"
+            f"{f' ({d.model})' if d.model else ''}, {word('device_fate', d.fate).lower()}",
             device_found_id=d.id,
             activity_id=d.activity_id,
         )
     accidents = live(Accident).where(Accident.hazardous_area_id == area_id)
     for a in session.scalars(accidents) if allowed(actor, "read.accidents") else []:
-        add(a.occurred_on, "accident", f"{a.type.replace('_', ' ')} accident", accident_id=a.id)
+        add(
+            a.occurred_on,
+            "accident",
+            _("accident: {type}").format(type=word("accident_type", a.type)) if language else f"{a.type} accident",
+            accident_id=a.id,
+        )
     for e in session.scalars(select(HazardousAreaEvent).where(HazardousAreaEvent.hazardous_area_id == area_id)):
         why = f": {e.reason}" if e.reason else ""
-        add(e.occurred_on, e.kind, f"{e.kind} {e.from_value} → {e.to_value}{why}", recorded_by=e.created_by)
+        vocabulary = "area_status" if e.kind == "status" else "classification"
+        before, after = (word(vocabulary, v) if v else "–" for v in (e.from_value, e.to_value))
+        change = f"{_(e.kind) if language else e.kind} {before} → {after}{why}"
+        add(e.occurred_on, e.kind, change, recorded_by=e.created_by)
     steps.sort(key=lambda s: (s[0], ORDER.index(s[1])))
     remaining = area.original_area_m2
     entries = []
@@ -95,7 +126,7 @@ def live(model: Any) -> Any:
     return select(model).where(model.deleted_at.is_(None))
 
 
-def _tasks(session: Session, area_id: int, add: Any) -> None:
+def _tasks(session: Session, area_id: int, add: Any, _: Any, word: Any) -> None:
     query = (
         select(Task, Organisation.name)
         .join(Organisation, Organisation.id == Task.organisation_id)
@@ -106,12 +137,14 @@ def _tasks(session: Session, area_id: int, add: Any) -> None:
         add(
             task.planned_start or task.created_at.date(),
             "task",
-            f"task {task.reference} to {org} ({task.status})",
+            _("task {reference} to {operator} ({status})").format(
+                reference=task.reference, operator=org, status=word("task_status", task.status)
+            ),
             task_id=task.id,
         )
 
 
-def _activities(session: Session, area_id: int, add: Any) -> None:
+def _activities(session: Session, area_id: int, add: Any, _: Any, word: Any) -> None:
     query = (
         select(Activity, Organisation.name)
         .join(Organisation, Organisation.id == Activity.organisation_id)
@@ -119,6 +152,19 @@ def _activities(session: Session, area_id: int, add: Any) -> None:
         .where(activity_hazardous_area.c.hazardous_area_id == area_id, Activity.deleted_at.is_(None))
     )
     for activity, org in session.execute(query):
-        label = f"{activity.type.upper()} by {org}{f' ({activity.team})' if activity.team else ''}"
-        add(activity.actual_start, "activity_started", f"{label} started", activity_id=activity.id)
-        add(activity.actual_end, "activity_completed", f"{label} completed", activity_id=activity.id)
+        kind = word("activity_type", activity.type)
+        kind = kind.upper() if kind == activity.type else kind  # the API's readers: NTS, TS, CLEARANCE
+        label = _("{activity} by {operator}").format(activity=kind, operator=org)
+        label += f" ({activity.team})" if activity.team else ""
+        add(
+            activity.actual_start,
+            "activity_started",
+            _("{activity}: started").format(activity=label),
+            activity_id=activity.id,
+        )
+        add(
+            activity.actual_end,
+            "activity_completed",
+            _("{activity}: completed").format(activity=label),
+            activity_id=activity.id,
+        )

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+import shapely.geometry
 from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Select, func, insert, select, text, true
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
@@ -21,7 +23,7 @@ from app.db.models import (
     task_hazardous_area,
 )
 from app.domain import clock
-from app.domain.access import Actor, require
+from app.domain.access import Actor, allowed, require
 from app.domain.errors import Conflict, Invalid
 from app.domain.transitions import check_task_status
 from app.domain.vocabulary import ACTIVE_TASK_STATUSES, LIVE_AREA_STATUSES, QA_TASK_STATUSES, WORK_STARTED_TASK_STATUSES
@@ -36,18 +38,19 @@ from gis.land_release import EXHAUSTED_M2
 
 # Shared edges between neighbouring tasks give zero or sub-m² intersections: not a conflict.
 OVERLAP_TOLERANCE_M2 = 1.0
-OVERLAPS_SQL = text(
-    """
-    SELECT other.id AS task_id, other.reference, org.name AS organisation,
+# Active tasks whose ground overlaps `this`: a stored task (by id) or the ground a new one would cover.
+# m² by ST_Area(geography), a reported, unaccounted figure (docs/architecture.md §2).
+_OVERLAPS = """
+    SELECT other.id AS task_id, other.reference, other.status, other.organisation_id, org.name AS organisation,
            ST_Area(ST_Intersection(other.geom, this.geom)::geography) AS overlap_m2
-    FROM task AS this
-    JOIN task AS other ON other.id <> this.id AND other.deleted_at IS NULL
+    FROM {this} AS this
+    JOIN task AS other ON other.id IS DISTINCT FROM this.id AND other.deleted_at IS NULL
          AND other.status = ANY(:active) AND ST_Intersects(other.geom, this.geom)
     JOIN organisation AS org ON org.id = other.organisation_id
-    WHERE this.id = :task_id
     ORDER BY other.id
     """
-)
+OVERLAPS_SQL = text(_OVERLAPS.format(this="(SELECT id, geom FROM task WHERE id = :task_id)"))
+OVERLAPS_OF_GROUND_SQL = text(_OVERLAPS.format(this="(SELECT NULL::bigint AS id, ST_GeomFromWKB(:wkb, 4326) AS geom)"))
 
 
 @dataclass
@@ -59,10 +62,18 @@ class TaskFilter:
     hazardous_area_id: int | None = None
 
 
-def create_task(session: Session, body: TaskCreate, *, actor: Actor, max_vertices: int) -> int:
-    """Issue a tasking order on the land still remaining in its areas (the caller commits)."""
+@dataclass
+class PlannedTask:
+    """What a tasking order would cover: its areas and the ground left in them (clipped to the part drawn)."""
+
+    area_ids: list[int]
+    ground: BaseGeometry
+    area_m2: float
+
+
+def _plan(session: Session, body: TaskCreate, *, actor: Actor, max_vertices: int) -> PlannedTask:
+    """Every check of a new task but deconfliction, and the ground it would cover (nothing written)."""
     require(actor, "task.create")
-    user = actor.name
     require_live(session.get(Organisation, body.organisation_id), f"organisation {body.organisation_id}")
     if session.scalar(select(Task.id).where(Task.reference == body.reference)) is not None:
         raise Conflict(f"task reference {body.reference!r} is already used", field="reference")
@@ -80,15 +91,59 @@ def create_task(session: Session, body: TaskCreate, *, actor: Actor, max_vertice
     area_m2 = ellipsoid_area_m2(ground)
     if area_m2 < EXHAUSTED_M2:
         raise Invalid("the task geometry does not overlap land remaining in its hazardous areas", field="geometry")
+    return PlannedTask(area_ids, ground, area_m2)
+
+
+def create_task(session: Session, body: TaskCreate, *, actor: Actor, max_vertices: int) -> int:
+    """Issue a tasking order on the land still remaining in its areas (the caller commits)."""
+    user = actor.name
+    plan = _plan(session, body, actor=actor, max_vertices=max_vertices)
     values = body.model_dump(exclude={"hazardous_area_ids", "geometry", "crs", "deconfliction_override"})
-    task = Task(**values, area_m2=area_m2, geom=from_shape(ground, srid=4326), created_by=user, updated_by=user)
+    task = Task(
+        **values, area_m2=plan.area_m2, geom=from_shape(plan.ground, srid=4326), created_by=user, updated_by=user
+    )
     session.add(task)
     session.flush()
-    session.execute(insert(task_hazardous_area), [{"task_id": task.id, "hazardous_area_id": i} for i in area_ids])
+    session.execute(insert(task_hazardous_area), [{"task_id": task.id, "hazardous_area_id": i} for i in plan.area_ids])
     if task.status in ACTIVE_TASK_STATUSES:
         _deconflict(session, task, body.deconfliction_override, actor=actor)
     session.flush()
     return task.id
+
+
+def check_task(session: Session, body: TaskCreate, *, actor: Actor, max_vertices: int) -> dict[str, Any]:
+    """What saving `body` would do, without writing: the ground, the overlaps and whether it would be refused.
+
+    The same checks as `create_task` (a used reference, a closed area, ground outside the areas: the same
+    errors); overlaps with active tasks are answered rather than refused, measured as deconfliction
+    measures them. docs/tasking.md.
+    """
+    plan = _plan(session, body, actor=actor, max_vertices=max_vertices)
+    params = {"wkb": shapely.to_wkb(plan.ground), "active": list(ACTIVE_TASK_STATUSES)}
+    rows = session.execute(OVERLAPS_OF_GROUND_SQL, params).mappings()
+    conflicts = [dict(r) for r in rows if r["overlap_m2"] > OVERLAP_TOLERANCE_M2]
+    outcome, reason = _outcome(body, conflicts, actor=actor)
+    return {
+        "outcome": outcome,
+        "reason": reason,
+        "conflicts": conflicts,
+        "hazardous_area_ids": plan.area_ids,
+        "area_m2": plan.area_m2,
+        "geometry": shapely.geometry.mapping(plan.ground),
+    }
+
+
+def _outcome(body: TaskCreate, conflicts: list[dict[str, Any]], *, actor: Actor) -> tuple[str, str]:
+    """clear, warned (saved, the overlap recorded or checked later) or refused (a save would be a 409)."""
+    if not conflicts:
+        return "clear", "no active task overlaps this ground"
+    if body.status not in ACTIVE_TASK_STATUSES:
+        return "warned", "a draft is saved; the overlap is checked again when the task is assigned"
+    if body.deconfliction_override is None:
+        return "refused", "overlaps active tasks: give deconfliction_override with a reason to proceed"
+    if not allowed(actor, "task.override"):
+        return "refused", f"the role {actor.role} may not override a deconfliction warning"
+    return "warned", "saved with the override: the decision is recorded for each overlap"
 
 
 def change_task_status(session: Session, task_id: int, body: TaskStatusChange, *, actor: Actor) -> None:
