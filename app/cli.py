@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, seed, accounts, load-settlements, load-context, priorities, report (see the README)."""
+"""Command line: serve, migrate, seed, accounts, load-settlements, load-context, priorities, report, iati (README)."""
 
 from __future__ import annotations
 
@@ -404,6 +404,49 @@ def report(
         progress.update(writing, description="written")
     for path in written:
         console.print(f"[green]wrote {path}[/] ({path.stat().st_size:,} bytes)")
+
+
+@cli.command("iati")
+def iati(
+    output: str = typer.Option("iati-activities.xml", "--output", "-o", help="File to write"),
+    donor_id: int | None = typer.Option(None, help="Agreements of this donor"),
+    agreement_id: int | None = typer.Option(None, help="This agreement only"),
+    organisation_id: int | None = typer.Option(None, help="Agreements of this operator"),
+    date_from: Annotated[datetime | None, typer.Option(formats=[DAY], help="First day of the period")] = None,
+    date_to: Annotated[datetime | None, typer.Option(formats=[DAY], help="Last day of the period")] = None,
+    reporting_org_ref: str | None = typer.Option(None, help="IATI identifier of the publisher, e.g. UA-EDR-12345678"),
+    reporting_org_name: str | None = typer.Option(None, help="Name of the publisher"),
+    reporting_org_type: str | None = typer.Option(None, help="IATI OrganisationType code (10 government)"),
+) -> None:
+    """Write an IATI 2.03 activity file, one activity per agreement (the same as /api/v1/reports/iati.xml)."""
+    from pathlib import Path
+
+    from app.db.session import new_session
+    from app.reporting.filter import ReportFilter
+    from app.reporting.iati import ReportingOrg, build_iati
+
+    settings = get_settings()  # the configured publisher (MAIS_IATI_REPORTING_ORG_*), unless named here
+    publisher = ReportingOrg(
+        ref=reporting_org_ref or settings.iati_reporting_org_ref,
+        name=reporting_org_name or settings.iati_reporting_org_name,
+        type=reporting_org_type or settings.iati_reporting_org_type,
+    )
+    try:
+        flt = ReportFilter(
+            donor_id=donor_id,
+            agreement_id=agreement_id,
+            organisation_id=organisation_id,
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
+        )
+        with new_session() as session:
+            body = build_iati(session, flt, reporting_org=publisher)
+    except AppError as error:
+        raise _refused(error) from error
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(body)
+    console.print(f"[green]wrote {target}[/] ({target.stat().st_size:,} bytes)")
 
 
 LAYER_HELP = "hazardous_areas (default), releases, tasks, activities, devices_found, accidents; repeat"

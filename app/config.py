@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     default_scenarios: bool = True
     # Largest file the API takes for an import (the command line has no limit: it reads the user's own file).
     import_max_mb: int = Field(500, ge=1)
+    # Who publishes the IATI file (docs/iati.md): an IATI organisation identifier such as UA-EDR-12345678,
+    # its name and IATI OrganisationType code. The placeholder XX-MAIS marks a file not ready to publish.
+    iati_reporting_org_ref: str = Field("XX-MAIS", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    iati_reporting_org_name: str = "Mine action information system"
+    iati_reporting_org_type: str = Field("10", pattern=r"^\d{2}$")
     demo_areas: int = Field(2_000, ge=0)
     demo_seed: int = 20241125
 

@@ -27,6 +27,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1366, "height": 768}
+# The screens every workflow is walked at (issue 13): a laptop, a small laptop or tablet, a phone held upright.
+# Each is keyword arguments for offline_page (Playwright's new_context).
+SCREENS: dict[str, dict[str, Any]] = {
+    "1366x768": {"viewport": VIEWPORT},
+    "1024x768": {"viewport": {"width": 1024, "height": 768}},
+    "390x844": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
 # axe-core, vendored by npm beside the dashboard's other assets (app/dashboard/package.json).
 AXE = Path(__file__).parent.parent / "app" / "dashboard" / "node_modules" / "axe-core" / "axe.min.js"
 

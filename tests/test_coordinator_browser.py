@@ -2,8 +2,9 @@
 
 "Which 10 areas in Kharkiv oblast first, and why?", "which areas does another operator already
 work?", "accidents in the last 12 months": what the screen shows is checked against SQL and the
-API, at 1366×768 and 1024×768, in English and Ukrainian (switched by the page's own link). Every
-request off the test server is blocked; screenshots go to tests/artifacts/.
+API, at 1366×768, 1024×768 and on a phone (390×844, touch: the map and the list are tabs at the
+bottom, the details a sheet above them), in English and Ukrainian (switched by the page's own link).
+Every request off the test server is blocked; screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import mgrs
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import text
 
 from app.db.session import new_session
@@ -30,6 +31,17 @@ PASSWORD = "correct horse battery"
 ACTIVE = "('assigned', 'in_progress', 'suspended')"
 # What must never be on screen: vocabulary codes and admin codes.
 CODES = re.compile(r"\b(ap_mine|at_mine|uxo|axo|ied|worked_on|handed_over|in_progress|UA\d{2,})\b")
+# The screens walked: a field laptop, a small laptop or tablet, a phone (below 700 px: tabs, docs/accessibility.md).
+SCREENS: dict[str, dict[str, Any]] = {
+    "1366x768": {"viewport": {"width": 1366, "height": 768}},
+    "1024x768": {"viewport": {"width": 1024, "height": 768}},
+    "390x844": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
 
 
 @pytest.fixture
@@ -42,15 +54,23 @@ def server(db: None) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page(server: str) -> Iterator[OfflinePage]:
-    from playwright.sync_api import sync_playwright
-
+def chromium(server: str) -> Iterator[Browser]:
     with sync_playwright() as pw:
         browser = launch(pw)
-        page = new_offline_page(browser, server)
-        page.log_in("coord.browser", PASSWORD)
-        yield page
+        yield browser
         browser.close()
+
+
+def logged_in(browser: Browser, server: str, **context: Any) -> OfflinePage:
+    """A fresh page (`context`: Playwright's new_context options, a phone's too) with the coordinator's login."""
+    page = new_offline_page(browser, server, **context)
+    page.log_in("coord.browser", PASSWORD)
+    return page
+
+
+@pytest.fixture
+def browser_page(chromium: Browser, server: str) -> OfflinePage:
+    return logged_in(chromium, server)
 
 
 def sql(query: str, **params: Any) -> list[Any]:
@@ -75,13 +95,34 @@ def number(value: float, language: str) -> str:
     return text_.replace(",", "\u00a0") if language == "uk" else text_
 
 
+def phone(page: Page) -> bool:
+    """Whether the page has the phone layout (map and list as tabs, layout.js)."""
+    return bool(page.locator("#view-tabs").is_visible())
+
+
+def press(page: Page, selector: str) -> None:
+    """A finger's tap on a phone, a click elsewhere."""
+    if phone(page):
+        page.locator(selector).first.tap()
+    else:
+        page.locator(selector).first.click()
+
+
+def to_tab(page: Page, which: str) -> None:
+    """On a phone, tap the Map or List tab at the bottom (elsewhere both are on screen)."""
+    if phone(page):
+        page.locator(f"#tab-{which}").tap()
+        assert page.get_attribute(f"#tab-{which}", "aria-selected") == "true"
+
+
 def open_map(op: OfflinePage, server: str, language: str) -> Page:
     page = op.page
     page.goto(f"{server}/map")
-    if language == "uk":  # the page's own switch, as a user would
-        page.locator("#user a[hreflang=uk]").click()
+    if language == "uk":  # the page's own switch, as a user would (on a phone it is on the List tab)
+        to_tab(page, "list")
+        press(page, "#user a[hreflang=uk]")
         page.wait_for_url(re.compile(r"/map$"))
-    page.locator("#priority-list li").first.wait_for(timeout=20_000)
+    page.locator("#priority-list li").first.wait_for(state="attached", timeout=20_000)
     page.wait_for_function("document.getElementById('status').textContent.match(/^(updated|оновлено)/)")
     assert page.locator("html").get_attribute("lang") == language
     return page
@@ -95,27 +136,12 @@ def wait_ranked(page: Page, total: int, language: str) -> None:
     )
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [1366, 1024])
-@pytest.mark.parametrize("language", ["en", "uk"])
-def test_which_ten_areas_in_kharkiv_first_and_why(
-    server: str, browser_page: OfflinePage, width: int, language: str
-) -> None:
-    page = browser_page.page
-    page.set_viewport_size({"width": width, "height": 768})
-    page = open_map(browser_page, server, language)
-    # Choose the oblast: the map fits its boundary, as closely as fits.
-    page.select_option("select[name=oblast_code]", KHARKIV)
-    ranked = scalar(
-        "SELECT count(*) FROM priority_current c JOIN priority_scenario s ON s.id = c.scenario_id "
-        "AND s.name = 'humanitarian' JOIN hazardous_area h ON h.id = c.hazardous_area_id WHERE h.oblast_code = :o",
-        o=KHARKIV,
-    )
-    wait_ranked(page, ranked, language)
+def assert_fits(page: Page, code: str) -> float:
+    """The map shows the whole admin unit `code`, as closely as fits (one zoom step of slack); its zoom."""
     west, south, east, north = sql(
         "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM admin_unit "
         "WHERE code = :c) x",
-        c=KHARKIV,
+        c=code,
     )[0]
     page.wait_for_function(
         "([w, s, e, n]) => maisMap.getBounds().contains(L.latLngBounds([[s, w], [n, e]]))",
@@ -127,10 +153,32 @@ def test_which_ten_areas_in_kharkiv_first_and_why(
     )
     zoom = page.evaluate("maisMap.getZoom()")
     assert fits - 1 <= zoom <= fits
+    return float(zoom)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_which_ten_areas_in_kharkiv_first_and_why(server: str, chromium: Browser, screen: str, language: str) -> None:
+    browser_page = logged_in(chromium, server, **SCREENS[screen])
+    page = open_map(browser_page, server, language)
+    on_phone = phone(page)
+    assert on_phone == (screen == "390x844")
+    # Choose the oblast (on a phone the filters are on the List tab): the map fits its boundary.
+    to_tab(page, "list")
+    page.select_option("select[name=oblast_code]", KHARKIV)
+    ranked = scalar(
+        "SELECT count(*) FROM priority_current c JOIN priority_scenario s ON s.id = c.scenario_id "
+        "AND s.name = 'humanitarian' JOIN hazardous_area h ON h.id = c.hazardous_area_id WHERE h.oblast_code = :o",
+        o=KHARKIV,
+    )
+    wait_ranked(page, ranked, language)
+    zoom = assert_fits(page, KHARKIV)
     # Another filter leaves the view alone (it threw the map to zoom 9 before).
     centre = page.evaluate("[maisMap.getCenter().lat, maisMap.getCenter().lng]")
     page.select_option("select[name=classification]", "")  # a no-op change: same list, same view
-    page.check("input[name=colour_by][value=rank]")
+    press(page, "input[name=colour_by][value=rank]")
+    assert page.locator("input[name=colour_by][value=rank]").is_checked()
     page.wait_for_timeout(1500)
     assert page.evaluate("maisMap.getZoom()") == zoom
     assert page.evaluate("[maisMap.getCenter().lat, maisMap.getCenter().lng]") == pytest.approx(centre)
@@ -175,10 +223,25 @@ def test_which_ten_areas_in_kharkiv_first_and_why(
     if language == "uk":
         assert "ПНТ" in listed or "ПдНТ" in listed
         assert any(contamination in r["contamination"] for r in top) == (contamination in listed)
-    browser_page.screenshot(f"coordinator-kharkiv-{width}x768-{language}.png")
-    # The first row by keyboard: its details with coordinates in decimal degrees and MGRS.
-    page.locator("#priority-list li button").first.focus()
-    page.keyboard.press("Enter")
+    if on_phone:
+        # The list fits the phone's width: nothing to scroll sideways, every row as wide as the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        rows.first.scroll_into_view_if_needed()
+        browser_page.screenshot(f"coordinator-kharkiv-list-{screen}-{language}.png")
+        # The Map tab shows the oblast as the filter left it.
+        to_tab(page, "map")
+        assert page.evaluate("maisMap.getZoom()") == zoom
+        assert_fits(page, KHARKIV)
+        page.wait_for_timeout(400)
+    browser_page.screenshot(f"coordinator-kharkiv-{screen}-{language}.png")
+    # The first row: its details with coordinates in decimal degrees and MGRS. By keyboard on a computer, by a
+    # tap on a phone (from the List tab; the card opens as a sheet over the map).
+    if on_phone:
+        to_tab(page, "list")
+        page.locator("#priority-list li button").first.tap()
+    else:
+        page.locator("#priority-list li button").first.focus()
+        page.keyboard.press("Enter")
     details = page.locator("#details")
     details.wait_for(state="visible")
     page.locator("#details [data-coordinate=mgrs] code").wait_for()
@@ -192,8 +255,20 @@ def test_which_ten_areas_in_kharkiv_first_and_why(
     assert ("пріоритет: ранг 1," if language == "uk" else "priority: rank 1,") in heading
     card = details.inner_text()
     assert not CODES.search(card), CODES.search(card)
+    if on_phone:
+        # A sheet above the tabs, the map on screen behind it; rank and coordinates can be scrolled to and read.
+        assert page.get_attribute("#tab-map", "aria-selected") == "true"
+        sheet, tabs = details.bounding_box(), page.locator("#view-tabs").bounding_box()
+        assert sheet is not None and tabs is not None
+        assert sheet["width"] == 390 and sheet["y"] + sheet["height"] <= tabs["y"] + 1
+        for part in ("#details .priority-title", "#details [data-coordinate=decimal] code",
+                     "#details [data-coordinate=mgrs] code"):  # fmt: skip
+            page.locator(part).scroll_into_view_if_needed()
+            shown = page.locator(part).bounding_box()
+            assert shown is not None and sheet["y"] - 1 <= shown["y"] and shown["y"] + shown["height"] <= tabs["y"] + 1
+        page.locator("#details .priority-title").scroll_into_view_if_needed()
     page.wait_for_timeout(400)
-    browser_page.screenshot(f"coordinator-details-{width}x768-{language}.png")
+    browser_page.screenshot(f"coordinator-details-{screen}-{language}.png")
     assert browser_page.errors == [] and browser_page.blocked == []
 
 

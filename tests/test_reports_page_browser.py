@@ -1,7 +1,8 @@
 """The reports page in headless Chromium, every request off the test server blocked.
 
 A coordinator opens /reports, picks Nordic Fund and "Q2 2025", and gets the PDF and the XLSX
-(with the busy state shown while the server works); a donor officer is offered its own donor
+(with the busy state shown while the server works), at 1366×768, 1024×768 and on a phone
+(390×844), each in English and Ukrainian; a donor officer is offered its own donor
 only; on a phone (390 × 844) the form fits the screen and still downloads; a refusal shows the
 server's reason. The world is tests/report_world.py: in Q2 2025 Nordic Fund's task T1 cleared
 340,000 m² (H1 and H3), and Atlantic Trust's T2 reduced 250,000 m².
@@ -10,6 +11,7 @@ server's reason. The world is tests/report_world.py: in Q2 2025 Nordic Fund's ta
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ from playwright.sync_api import Page, Playwright, sync_playwright
 
 from app.main import app
 from tests.accounts import make_account
-from tests.browser import ARTIFACTS, OfflinePage, axe, launch, live_server, offline_page
+from tests.browser import ARTIFACTS, SCREENS, OfflinePage, axe, launch, live_server, offline_page
 from tests.report_world import ReportWorld
 
 PASSWORD = "correct horse battery"
@@ -83,44 +85,71 @@ def download(tab: OfflinePage, extension: str, name: str) -> tuple[bytes, str]:
     return Path(path).read_bytes(), answer.value.headers["content-type"]
 
 
+# What the page and the reports say, in each language, that the walk asserts.
+WORDS = {
+    "en": {"all_donors": "All donors", "all_agreements": "All agreements", "period": "Q2 2025",
+           "title": "Land release report", "downloaded": "Downloaded"},
+    "uk": {"all_donors": "Усі донори", "all_agreements": "Усі угоди", "period": "2-й квартал 2025",
+           "title": "Звіт про звільнення земель", "downloaded": "Завантажено"},
+}  # fmt: skip
+
+
 @pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "uk"])
+@pytest.mark.parametrize("screen", list(SCREENS))
 def test_a_coordinator_gets_nordic_funds_q2_2025_report_as_pdf_and_xlsx(
-    world: tuple[str, ReportWorld], pw: Playwright
+    world: tuple[str, ReportWorld], pw: Playwright, screen: str, language: str
 ) -> None:
     server, _ = world
+    words = WORDS[language]
+    name = f"{screen}-{language}"
     browser = launch(pw)
-    tab = offline_page(browser, server)
+    tab = offline_page(browser, server, **SCREENS[screen])
     tab.log_in("coord.reports", PASSWORD)
     page = tab.page
     page.goto(f"{server}/reports")
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert options(page, "#donor_id") == ["All donors", "Atlantic Trust", "Nordic Fund"]
-    assert options(page, "#agreement_id") == ["All agreements", "AT-1 · Delta Clearance", "NF-1 · Steppe Demining"]
+    if language != "en":  # the page's own switch, as a user changes language
+        page.locator(f'#user a[hreflang="{language}"]').click()
+        page.wait_for_function(f"document.documentElement.lang === {language!r}")
+    page.wait_for_url(f"{server}/reports")
+    assert page.locator("html").get_attribute("lang") == language
+    width = SCREENS[screen]["viewport"]["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert options(page, "#donor_id") == [words["all_donors"], "Atlantic Trust", "Nordic Fund"]
+    every_agreement = [words["all_agreements"], "AT-1 · Delta Clearance", "NF-1 · Steppe Demining"]
+    assert options(page, "#agreement_id") == every_agreement
     page.select_option("#donor_id", label="Nordic Fund")
-    assert options(page, "#agreement_id") == ["All agreements", "NF-1 · Steppe Demining"]  # the donor's only
-    page.select_option("#period", label="Q2 2025")
-    tab.screenshot("reports-page-coordinator.png")
+    assert options(page, "#agreement_id") == [words["all_agreements"], "NF-1 · Steppe Demining"]  # the donor's only
+    page.select_option("#period", label=words["period"])
+    tab.screenshot(f"reports-page-coordinator-{name}.png")
     assert axe(page) == []  # no critical or serious accessibility violation
 
-    pdf, content_type = download(tab, "pdf", "coordinator")
+    title = f"{words['title']} — Nordic Fund — {words['period']} ("
+    pdf, content_type = download(tab, "pdf", name)
     assert content_type == "application/pdf"
     document = pypdfium2.PdfDocument(pdf)
-    words = " ".join(document[0].get_textpage().get_text_range().split())
-    document[0].render(scale=1.2).to_pil().save(ARTIFACTS / "reports-page-download-p1.png")
+    text_of_page_1 = " ".join(document[0].get_textpage().get_text_range().split())
+    document[0].render(scale=1.2).to_pil().save(ARTIFACTS / f"reports-page-download-p1-{name}.png")
     document.close()
-    assert words.startswith("Land release report — Nordic Fund — Q2 2025 (1 Apr – 30 Jun 2025)")
-    assert "340,000" in words  # cleared in June by Nordic Fund's task; Atlantic's 250,000 m² reduced is not
+    assert text_of_page_1.startswith(title), text_of_page_1[:200]
+    if language == "en":
+        assert text_of_page_1.startswith(f"{title}1 Apr – 30 Jun 2025)")
+    assert re.search(
+        r"\b340\D?000\b", text_of_page_1
+    )  # cleared in June by Nordic Fund's task, grouped as in the language
     status = page.locator("#report-status").inner_text()
-    assert status.startswith("Downloaded land-release-report-nordic-fund-2025-04-01-2025-06-30.pdf (")
+    assert status.startswith(f"{words['downloaded']} land-release-report-nordic-fund-2025-04-01-2025-06-30.pdf (")
 
-    workbook, content_type = download(tab, "xlsx", "coordinator-xlsx")
+    workbook, content_type = download(tab, "xlsx", f"{name}-xlsx")
     assert content_type == XLSX
     book = openpyxl.load_workbook(io.BytesIO(workbook))
-    assert book["report"]["A1"].value == "Land release report — Nordic Fund — Q2 2025 (1 Apr – 30 Jun 2025)"
+    assert str(book["report"]["A1"].value).startswith(title)
+    heading = " ".join(str(book["report"]["A1"].value).split())
+    assert text_of_page_1.startswith(heading)  # the PDF's title, period and dates alike
     monthly = {r[0].strftime("%Y-%m"): r[3] for r in book["released_monthly"].iter_rows(min_row=2, values_only=True)
                if r[0] is not None and hasattr(r[0], "strftime")}  # fmt: skip
     assert monthly == {"2025-04": 0, "2025-05": 0, "2025-06": pytest.approx(340_000, abs=1)}
-    tab.screenshot("reports-page-done.png")
+    tab.screenshot(f"reports-page-done-{name}.png")
     assert tab.blocked == [] and tab.errors == []
     browser.close()
 
@@ -154,8 +183,7 @@ def test_on_a_phone_the_form_fits_and_downloads_and_a_refusal_shows_the_servers_
 ) -> None:
     server, _ = world
     browser = launch(pw)
-    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-    tab = offline_page(browser, server, **phone)
+    tab = offline_page(browser, server, **SCREENS["390x844"])
     tab.log_in("coord.reports", PASSWORD)
     page = tab.page
     page.goto(f"{server}/reports")

@@ -122,6 +122,7 @@ RULES: dict[tuple[str, str], Capability | str] = {
     ("GET", f"{V1}/reports/donor"): "read.reports",
     ("GET", f"{V1}/reports/donor/{{table}}.csv"): "read.reports",
     ("GET", f"{V1}/reports/donor.{{extension}}"): "read.reports",
+    ("GET", f"{V1}/reports/iati.xml"): "read.reports",
     ("GET", f"{V1}/audit"): "read.audit",
     # bringing data in (Step 8)
     ("GET", f"{V1}/imports"): "data.import",

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from app.api.access import Caller
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, SettingsDep
 from app.api.json_body import JSONBody
 from app.api.language import RequestLanguage
 from app.domain.errors import NotFound
@@ -16,6 +16,7 @@ from app.i18n import Language, latin
 from app.reporting.figures import build_report
 from app.reporting.filter import ReportFilter
 from app.reporting.formats import FORMATS_BY_EXTENSION
+from app.reporting.iati import ReportingOrg, build_iati
 from app.reporting.render import csv_hxl
 from app.reporting.render.tables import TABLES
 
@@ -90,6 +91,29 @@ def donor_report_file(
         "Content-Language": lang or language,
     }
     return Response(body, media_type=fmt.media_type, headers=headers)
+
+
+IATI_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "An IATI 2.03 activity file", "content": {"application/xml": {"schema": {"type": "string"}}}},
+    **ERRORS,
+}
+
+
+@router.get("/iati.xml", response_class=Response, responses=IATI_RESPONSES)
+def iati_activities(session: SessionDep, settings: SettingsDep, actor: Caller, flt: Filters) -> Response:
+    """The funding agreements in scope as an IATI 2.03 activity file (docs/iati.md).
+
+    Same filters and reader scope as `/donor`: a donor officer gets its own donor's agreements only.
+    The publisher is the configured reporting organisation (MAIS_IATI_REPORTING_ORG_REF, …).
+    """
+    publisher = ReportingOrg(
+        ref=settings.iati_reporting_org_ref,
+        name=settings.iati_reporting_org_name,
+        type=settings.iati_reporting_org_type,
+    )
+    body = build_iati(session, flt, actor=actor, reporting_org=publisher)
+    headers = {"Content-Disposition": 'attachment; filename="iati-activities.xml"'}
+    return Response(body, media_type="application/xml", headers=headers)
 
 
 def file_name(filters: dict[str, Any], extension: str) -> str:
