@@ -147,9 +147,15 @@
       soon();
     });
     map.on('zoomend', soon);
-    // Added once the page's own script has run: the hazard tiles, added after this call, ask first
-    // (a browser opens six connections to the app; the data should not queue behind the base map).
-    setTimeout(function () { grid.addTo(map); }, 0);
+    // Added once the first data tile has been drawn (or after 1.5 s): the hazards are what the page is
+    // for, and drawing base-map tiles and labels first held their first paint back by ~0.5 s (bench/dashboard).
+    var added = false;
+    var add = function () { if (!added) { added = true; grid.addTo(map); } };
+    setTimeout(function () {
+      var layers = window.maisLayers || {};
+      var data = layers.hazards || layers.released;
+      if (data && map.hasLayer(data)) { data.once('tileload', add); setTimeout(add, 1500); } else { add(); }
+    }, 0);
     window.maisBasemapLayer = grid;
     return grid;
   };
