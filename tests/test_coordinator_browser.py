@@ -23,7 +23,7 @@ from app.db.session import new_session
 from app.demo.seed import load_demo
 from app.main import app
 from tests.accounts import make_account
-from tests.browser import OfflinePage, launch, live_server
+from tests.browser import SCREENS, OfflinePage, launch, live_server
 from tests.browser import offline_page as new_offline_page
 
 KHARKIV = "UA63"
@@ -31,17 +31,6 @@ PASSWORD = "correct horse battery"
 ACTIVE = "('assigned', 'in_progress', 'suspended')"
 # What must never be on screen: vocabulary codes and admin codes.
 CODES = re.compile(r"\b(ap_mine|at_mine|uxo|axo|ied|worked_on|handed_over|in_progress|UA\d{2,})\b")
-# The screens walked: a field laptop, a small laptop or tablet, a phone (below 700 px: tabs, docs/accessibility.md).
-SCREENS: dict[str, dict[str, Any]] = {
-    "1366x768": {"viewport": {"width": 1366, "height": 768}},
-    "1024x768": {"viewport": {"width": 1024, "height": 768}},
-    "390x844": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "device_scale_factor": 2,
-    },
-}
 
 
 @pytest.fixture
